@@ -1,0 +1,107 @@
+"""Time and output size against depth, next to sympy.diff called once per parameter.
+
+Families (issue #3): `sin` composed N times (d/dx), and an N-layer scalar sigmoid chain
+`h1 = sigmoid(w1*x); ...; L = (hN - y)^2/2` with every gradient (--wrt all).  Targets: time
+and output grow linearly (doubling the depth costs at most ~2.2x); the 40-layer chain's every
+gradient at least 100x faster than sympy.diff per parameter; depth 1000 under 10 s.
+
+    python bench/bench_depth.py [--depths 10,100,1000] [--sympy-depths 10,20,40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import sympy
+
+from chainrule.api import derive
+from chainrule.functions import sigmoid
+from chainrule.render import render
+
+FORMATS = ("text", "latex", "json", "markdown")
+
+
+def sin_chain(n: int) -> str:
+    return "sin(" * n + "x" + ")" * n
+
+
+def sigmoid_chain(n: int) -> str:
+    lines = ["h1 = sigmoid(w1*x)"]
+    lines += [f"h{i} = sigmoid(w{i}*h{i - 1})" for i in range(2, n + 1)]
+    lines.append(f"L = (h{n} - y)^2/2")
+    return "\n".join(lines)
+
+
+def ours(text: str, wrt: str | None) -> tuple[float, dict[str, int]]:
+    """Seconds to derive (checked) and render every format; output bytes per format."""
+    start = time.perf_counter()
+    derivation = derive(text, wrt)
+    sizes = {fmt: len(render(derivation, fmt).encode()) for fmt in FORMATS}
+    return time.perf_counter() - start, sizes
+
+
+def sympy_sin(n: int) -> float | str:
+    x = sympy.Symbol("x", real=True)
+    start = time.perf_counter()
+    try:
+        e = x
+        for _ in range(n):
+            e = sympy.sin(e)
+        sympy.diff(e, x)
+    except RecursionError:
+        return "RecursionError"
+    return time.perf_counter() - start
+
+
+def sympy_sigmoid(n: int, budget: float) -> float | str:
+    x, y = sympy.symbols("x y", real=True)
+    ws = sympy.symbols(f"w1:{n + 1}", real=True)
+    start = time.perf_counter()
+    try:
+        h = x
+        for w in ws:
+            h = sigmoid(w * h)
+        loss = (h - y) ** 2 / 2
+        for w in (*ws, x, y):
+            sympy.diff(loss, w)
+            if time.perf_counter() - start > budget:
+                return f">{budget:.0f}s"
+    except RecursionError:
+        return "RecursionError"
+    return time.perf_counter() - start
+
+
+def fmt_time(t: float | str) -> str:
+    return f"{t:.3f}s" if isinstance(t, float) else t
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--depths", default="10,100,1000")
+    parser.add_argument("--sympy-depths", default="10,20,40")
+    parser.add_argument("--sympy-budget", type=float, default=120.0)
+    args = parser.parse_args()
+    sys.setrecursionlimit(10_000)
+    depths = [int(d) for d in args.depths.split(",")]
+    print("family   depth   chainrule   text KB  latex KB  json KB   md KB   sympy.diff")
+    for family, build, wrt in (("sin", sin_chain, None), ("sigmoid", sigmoid_chain, "all")):
+        previous = None
+        for n in depths:
+            seconds, sizes = ours(build(n), wrt)
+            reference = sympy_sin(n) if family == "sin" else sympy_sigmoid(n, args.sympy_budget)
+            growth = f" ({seconds / previous:.1f}x)" if previous else ""
+            previous = seconds
+            kb = "  ".join(f"{sizes[f] / 1024:7.1f}" for f in FORMATS)
+            print(f"{family:<8} {n:>5} {seconds:>9.3f}s{growth:<8} {kb}   {fmt_time(reference)}")
+    print("\nsigmoid chain, every gradient: chainrule vs sympy.diff once per parameter")
+    for n in (int(d) for d in args.sympy_depths.split(",")):
+        seconds, _ = ours(sigmoid_chain(n), "all")
+        reference = sympy_sigmoid(n, args.sympy_budget)
+        speedup = f"{reference / seconds:.0f}x" if isinstance(reference, float) else "-"
+        print(f"  depth {n:>3}: chainrule {seconds:.3f}s  sympy {fmt_time(reference)}  {speedup}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""chainrule: the chain rule at work, factor by factor.
+
+The library API is three calls in one direction::
+
+    >>> from chainrule import derive
+    >>> d = derive("sin(x**2)")
+    >>> str(d.chain_rules[0].result)
+    '2*x*cos(x**2)'
+
+``derive`` parses, decomposes, applies the chain rule and cross-checks the result.  Importing
+this package is cheap: sympy is loaded on first use, and neither click nor rich ever is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from chainrule.api import derive as derive
+    from chainrule.decompose import decompose as decompose
+    from chainrule.engine import differentiate as differentiate
+    from chainrule.parser import parse as parse
+
+_LAZY = {
+    "derive": "chainrule.api",
+    "parse": "chainrule.parser",
+    "decompose": "chainrule.decompose",
+    "differentiate": "chainrule.engine",
+}
+
+__all__ = ["derive", "parse", "decompose", "differentiate", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy so that ``chainrule --help`` (which imports this package) never loads sympy.
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'chainrule' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

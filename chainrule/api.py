@@ -1,0 +1,74 @@
+"""The library's front door: text in, a checked ``Derivation`` out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from chainrule.decompose import decompose
+from chainrule.engine import differentiate
+from chainrule.errors import VariableError
+from chainrule.model import Derivation, Graph
+from chainrule.parser import parse
+from chainrule.verify import verify
+
+
+def derive(
+    text: str,
+    wrt: Sequence[str] | str | None = None,
+    *,
+    of: str | None = None,
+    syntax: str = "auto",
+    functions: Iterable[str] = (),
+    check: bool = True,
+) -> Derivation:
+    """Parse ``text``, apply the chain rule and cross-check the result.
+
+    Args:
+        text: an expression (``"sin(x**2)"``) or a program (``"a = W1*x + b1; L = a^2"``).
+        wrt: the variables; ``"all"`` for every input; None for the only input (an error when
+            there are several).
+        of: the output of a program (its last assignment when None).
+        syntax: ``"auto"``, ``"math"`` or ``"latex"``.
+        functions: names to read as abstract functions, like ``f`` in ``f(g(x))``.
+        check: cross-check numerically before returning (``verify.verify``).
+
+    Returns:
+        The derivation, every result equal to sympy's ``diff``.
+
+    Raises:
+        ParseError, ProgramError, VariableError, LimitError: bad input (exit code 2).
+        VerificationError: the numerical cross-check failed (a bug; exit code 70).
+    """
+    graph = decompose(parse(text, syntax=syntax, functions=functions), of=of)
+    derivation = differentiate(graph, resolve_wrt(graph, wrt))
+    return verify(derivation) if check else derivation
+
+
+def resolve_wrt(graph: Graph, wrt: Sequence[str] | str | None) -> tuple[str, ...]:
+    """The variables to differentiate by, from what the user asked for.
+
+    Args:
+        graph: the decomposed computation.
+        wrt: None, ``"all"``, a name, or several names (``"all"`` may be among them).
+
+    Returns:
+        Names in the order given (inputs sorted by name for ``all``), without repeats.
+
+    Raises:
+        VariableError: none given while there are several inputs.
+    """
+    names = graph.input_names
+    if wrt is None or (not isinstance(wrt, str) and len(wrt) == 0):
+        if len(names) > 1:
+            raise VariableError(
+                f"several variables ({', '.join(names)}): choose with --wrt NAME or --wrt all",
+                source=graph.source,
+            )
+        return names or ("x",)
+    asked = [wrt] if isinstance(wrt, str) else list(wrt)
+    chosen: list[str] = []
+    for name in asked:
+        chosen.extend(names if name == "all" else [name])
+    if not names and chosen == ["x"]:
+        return ("x",)
+    return tuple(dict.fromkeys(chosen))

@@ -1,0 +1,227 @@
+"""The immutable data that flows between chainrule's layers.
+
+    text ─parser─▶ Program (of Terms) ─decompose─▶ Graph ─engine─▶ Derivation ─render─▶ output
+
+``Term`` is chainrule's own small syntax tree.  The parser builds it instead of a sympy
+expression because sympy cannot even *construct* a 1000-deep composition (its automatic
+evaluation recurses through the whole tree); ``decompose`` turns Terms into a Graph whose every
+node holds only a shallow sympy expression, so nothing deep is ever built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+
+# ---------------------------------------------------------------------------------------------
+# parser → decompose
+
+# Term operations.  "number": ``text`` is a decimal literal ("2", "2.5", "1e-3").  "symbol":
+# ``text`` is the variable's name.  "constant": ``text`` is "pi" or "E".  "add", "mul": n-ary.
+# "neg": one arg.  "div": two args (numerator, denominator).  "pow": two args (base, exponent).
+# "call": a known function, ``text`` a key of ``functions.FUNCTIONS``.  "apply": an abstract
+# function the user declared or wrote as f/g/h, ``text`` its name.
+TERM_OPS = ("number", "symbol", "constant", "add", "mul", "neg", "div", "pow", "call", "apply")
+
+
+@dataclass(frozen=True, eq=False)
+class Term:
+    """One node of the parsed syntax tree.  Compared by identity: structural hashing of a
+    1000-deep tree would recurse."""
+
+    op: str
+    args: tuple[Term, ...] = ()
+    text: str = ""
+    column: int = 0  # 1-based column in the source line where this term starts
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """``name = value``, or a bare expression when ``name`` is None."""
+
+    name: str | None
+    value: Term
+    column: int = 1  # where the statement starts
+    line: int = 1  # 1-based line of the statement in the source
+
+
+@dataclass(frozen=True)
+class Program:
+    """Everything the user typed: one bare expression, or assignments in order."""
+
+    source: str
+    assignments: tuple[Assignment, ...]
+
+    @property
+    def is_expression(self) -> bool:
+        return len(self.assignments) == 1 and self.assignments[0].name is None
+
+
+# ---------------------------------------------------------------------------------------------
+# decompose → engine
+
+
+@dataclass(frozen=True)
+class Node:
+    """One named intermediate: ``symbol = definition``, the definition shallow and written in
+    the symbols of its parents (inputs or earlier intermediates)."""
+
+    name: str
+    symbol: sympy.Symbol
+    definition: sympy.Expr
+    parents: tuple[str, ...]  # names it uses directly, in a stable order
+    named_by_user: bool = False
+
+
+@dataclass(frozen=True)
+class Graph:
+    """A computation in topological order: inputs, then intermediates, output last."""
+
+    source: str
+    inputs: tuple[sympy.Symbol, ...]  # free symbols, sorted by name
+    nodes: tuple[Node, ...]  # evaluation order; the output is last
+    output: str
+    symbols: dict[str, sympy.Symbol] = field(default_factory=dict, compare=False)
+
+    def node(self, name: str) -> Node:
+        for n in self.nodes:
+            if n.name == name:
+                return n
+        raise KeyError(name)
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.inputs)
+
+
+# ---------------------------------------------------------------------------------------------
+# engine → render: the steps of a derivation
+
+
+class Upstream(sympy.Symbol):
+    """∂(of)/∂(wrt) held as a single symbol, so a later gradient can reuse it by name.
+
+    Printed as ``dL_dz`` in Python syntax (JSON), ∂L/∂z in Unicode, and a fraction in LaTeX.
+    """
+
+    of: str
+    wrt: str
+
+    def __new__(cls, of: str, wrt: str) -> Upstream:
+        obj = super().__new__(cls, f"d{of}_d{wrt}", real=True)
+        obj.of = of
+        obj.wrt = wrt
+        return obj
+
+    def __getnewargs_ex__(self) -> Any:
+        return ((self.of, self.wrt), {})
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    """The intermediates, in evaluation order (output last)."""
+
+    nodes: tuple[Node, ...]
+    inputs: tuple[sympy.Symbol, ...]
+
+
+@dataclass(frozen=True)
+class LocalDerivative:
+    """The local factor on one edge: ∂of/∂wrt, written in intermediates."""
+
+    of: str
+    wrt: str
+    derivative: sympy.Expr
+
+
+@dataclass(frozen=True)
+class Path:
+    """One path from the output down to a variable, and the product of its local factors."""
+
+    nodes: tuple[str, ...]  # output first, variable last
+    factors: tuple[sympy.Expr, ...]  # factors[i] = ∂nodes[i]/∂nodes[i+1]
+    product: sympy.Expr
+
+
+@dataclass(frozen=True)
+class AdjointTerm:
+    """One contribution to an upstream gradient: ∂out/∂child · ∂child/∂node."""
+
+    child: str
+    factor: sympy.Expr  # ∂child/∂node
+
+
+@dataclass(frozen=True)
+class Adjoint:
+    """One step of the reverse pass: ∂of/∂wrt = Σ ∂of/∂child · ∂child/∂wrt over its children.
+
+    ``recurrence`` reuses the children's upstream gradients by name (``Upstream`` symbols);
+    ``expression`` is the same gradient written in intermediates only, or the recurrence
+    itself when writing it out would be larger than ``engine.EXPAND_LIMIT``.
+    """
+
+    of: str
+    wrt: str
+    terms: tuple[AdjointTerm, ...]
+    recurrence: sympy.Expr
+    expression: sympy.Expr
+    expanded: bool  # True when ``expression`` holds no Upstream symbol
+    reuses: tuple[str, ...]  # children whose upstream gradient is reused (the output excluded)
+
+
+@dataclass(frozen=True)
+class ChainRule:
+    """The derivative of the output with respect to one variable."""
+
+    wrt: str
+    factors: tuple[LocalDerivative, ...]  # the edges on paths from ``wrt`` to the output
+    paths: tuple[Path, ...] | None  # None when there are too many to list (see path_count)
+    path_count: int
+    in_intermediates: sympy.Expr  # what backprop computes
+    expanded: bool  # False when in_intermediates reuses upstream gradients by name
+    result: sympy.Expr | None  # in the input variables only; None when too large
+    result_size: int  # tree size of the result in the inputs (computed even when None)
+    simplified: sympy.Expr | None = None  # a simpler equal form, when one was found in time
+
+
+Step = Decomposition | LocalDerivative | Adjoint | ChainRule
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """Everything a renderer needs: the graph, the chosen variables and the steps in order.
+
+    Steps come in this order: one Decomposition, the LocalDerivatives (output side first),
+    the Adjoints in reverse-pass order, then one ChainRule per variable in ``wrt`` order.
+    """
+
+    graph: Graph
+    wrt: tuple[str, ...]
+    steps: tuple[Step, ...]
+    expression: sympy.Expr | None  # the output written in the inputs, None when too large
+    expression_size: int
+    partial: bool  # use ∂ rather than d (several inputs or a node with several parents)
+    notes: tuple[str, ...] = ()
+    verified: str = "numeric"  # how the result was cross-checked: "symbolic", "numeric", "skipped"
+
+    @property
+    def source(self) -> str:
+        return self.graph.source
+
+    @property
+    def output(self) -> str:
+        return self.graph.output
+
+    @property
+    def chain_rules(self) -> tuple[ChainRule, ...]:
+        return tuple(s for s in self.steps if isinstance(s, ChainRule))
+
+    @property
+    def adjoints(self) -> tuple[Adjoint, ...]:
+        return tuple(s for s in self.steps if isinstance(s, Adjoint))
+
+    @property
+    def local_derivatives(self) -> tuple[LocalDerivative, ...]:
+        return tuple(s for s in self.steps if isinstance(s, LocalDerivative))

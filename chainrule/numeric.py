@@ -1,0 +1,153 @@
+"""Evaluate shallow sympy expressions at a point with mpmath, without sympy's recursion.
+
+Used to cross-check every derivation before it is printed (``verify``), and by anything that
+needs the value of a factor at a point.  The walk is iterative; anything outside the table
+falls back to sympy's own ``evalf`` on that one subexpression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import mpmath
+import sympy
+
+from chainrule.functions import relu, sigmoid, softplus
+
+
+class UndefinedError(ArithmeticError):
+    """The expression has no real value at this point (log of a negative, division by 0, ...)."""
+
+
+def _sigmoid(a: Any) -> Any:
+    return 1 / (1 + mpmath.exp(-a))
+
+
+def _heaviside(a: Any, h0: Any = None) -> Any:
+    if a == 0:
+        return mpmath.mpf(h0) if h0 is not None else mpmath.mpf(0.5)
+    return mpmath.mpf(1) if a > 0 else mpmath.mpf(0)
+
+
+def _sign(a: Any) -> Any:
+    return mpmath.mpf((a > 0) - (a < 0))
+
+
+_FUNCTIONS: dict[type, Callable[..., Any]] = {
+    sympy.sin: mpmath.sin,
+    sympy.cos: mpmath.cos,
+    sympy.tan: mpmath.tan,
+    sympy.sec: mpmath.sec,
+    sympy.csc: mpmath.csc,
+    sympy.cot: mpmath.cot,
+    sympy.asin: mpmath.asin,
+    sympy.acos: mpmath.acos,
+    sympy.atan: mpmath.atan,
+    sympy.asec: mpmath.asec,
+    sympy.acsc: mpmath.acsc,
+    sympy.acot: mpmath.acot,
+    sympy.sinh: mpmath.sinh,
+    sympy.cosh: mpmath.cosh,
+    sympy.tanh: mpmath.tanh,
+    sympy.sech: mpmath.sech,
+    sympy.csch: mpmath.csch,
+    sympy.coth: mpmath.coth,
+    sympy.asinh: mpmath.asinh,
+    sympy.acosh: mpmath.acosh,
+    sympy.atanh: mpmath.atanh,
+    sympy.exp: mpmath.exp,
+    sympy.log: mpmath.log,
+    sympy.Abs: abs,
+    sympy.sign: _sign,
+    sympy.Heaviside: _heaviside,
+    sympy.erf: mpmath.erf,
+    sympy.gamma: mpmath.gamma,
+    sympy.factorial: mpmath.factorial,
+    sympy.Max: max,
+    sympy.Min: min,
+    sigmoid: _sigmoid,
+    relu: lambda a: max(a, mpmath.mpf(0)),
+    softplus: lambda a: mpmath.log1p(mpmath.exp(a)),
+}
+
+
+def evaluate(expr: sympy.Expr, env: Mapping[sympy.Symbol, Any]) -> Any:
+    """The real value of ``expr`` with each symbol replaced by its value in ``env``.
+
+    Args:
+        expr: a sympy expression (any depth; the walk is iterative).
+        env: symbol → mpmath number.
+
+    Returns:
+        An ``mpmath.mpf`` at the current ``mpmath.mp.dps`` precision.
+
+    Raises:
+        UndefinedError: no real value here (complex, infinite, a pole, an unknown symbol).
+    """
+    values: dict[int, Any] = {}
+    stack: list[tuple[sympy.Expr, bool]] = [(expr, False)]
+    while stack:
+        e, ready = stack.pop()
+        if id(e) in values:
+            continue
+        if not ready and e.args and not e.is_Number:
+            stack.append((e, True))
+            stack.extend((a, False) for a in e.args)
+            continue
+        values[id(e)] = _real(_apply(e, [values[id(a)] for a in e.args], env))
+    return values[id(expr)]
+
+
+def _apply(e: sympy.Expr, args: list[Any], env: Mapping[sympy.Symbol, Any]) -> Any:
+    try:
+        if e.is_Symbol:
+            if e not in env:
+                raise UndefinedError(f"no value for {e}")
+            return env[e]
+        if e.is_Number or e.is_NumberSymbol:
+            if e.is_Pow or not e.is_finite:
+                raise UndefinedError(str(e))
+            return (
+                mpmath.mpf(sympy.Float(e, mpmath.mp.dps))
+                if not e.is_Integer
+                else mpmath.mpf(int(e))
+            )
+        if e.is_Add:
+            return mpmath.fsum(args)
+        if e.is_Mul:
+            return mpmath.fprod(args)
+        if e.is_Pow:
+            base, exponent = args
+            if base == 0 and exponent < 0:
+                raise UndefinedError("division by zero")
+            return mpmath.power(base, exponent)
+        fn = _FUNCTIONS.get(type(e))
+        if fn is not None:
+            return fn(*args)
+        return _fallback(e, env)
+    except (ZeroDivisionError, ValueError, OverflowError, TypeError) as exc:
+        raise UndefinedError(str(exc)) from exc
+
+
+def _fallback(e: sympy.Expr, env: Mapping[sympy.Symbol, Any]) -> Any:
+    """sympy's evalf for one subexpression outside the table (shallow by construction)."""
+    subs = {s: sympy.Float(str(env[s]), mpmath.mp.dps) for s in e.free_symbols if s in env}
+    if len(subs) != len(e.free_symbols):
+        raise UndefinedError(f"cannot evaluate {type(e).__name__}")
+    value = e.xreplace(subs).evalf(mpmath.mp.dps)
+    if not value.is_Number:
+        raise UndefinedError(f"cannot evaluate {type(e).__name__}")
+    return mpmath.mpmathify(str(value)) if not value.is_real else mpmath.mpf(str(value))
+
+
+def _real(value: Any) -> Any:
+    if isinstance(value, mpmath.mpc):
+        if abs(value.imag) > mpmath.mpf(10) ** (-mpmath.mp.dps // 2) * max(1, abs(value.real)):
+            raise UndefinedError("complex value")
+        value = value.real
+    if not isinstance(value, mpmath.mpf):
+        value = mpmath.mpf(value)
+    if not mpmath.isfinite(value):
+        raise UndefinedError("not finite")
+    return value

@@ -1,0 +1,258 @@
+"""The engine against the oracle: every result equals sympy.diff, on random trees and programs."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import sympy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chainrule.decompose import decompose
+from chainrule.engine import differentiate, local_derivative
+from chainrule.errors import VariableError, VerificationError
+from chainrule.functions import relu, sigmoid, softplus
+from chainrule.model import Term, Upstream
+from chainrule.verify import verify
+from tests.helpers import (
+    assert_close,
+    call,
+    expression,
+    num,
+    numeric_value,
+    op,
+    points,
+    program,
+    real,
+    sym,
+    to_sympy,
+)
+
+VARIABLES = ("x", "y", "z")
+UNARY = ("sin", "cos", "exp", "log", "sqrt", "tanh", "sigmoid", "softplus", "atan", "cosh")
+
+
+def terms(depth: int) -> st.SearchStrategy[Term]:
+    """Random expression trees: sums, products, quotients, powers and functions, to ``depth``."""
+    leaf = st.one_of(
+        st.sampled_from(VARIABLES).map(sym),
+        st.integers(1, 5).map(num),
+        st.just(Term("constant", text="pi")),
+    )
+    if depth == 0:
+        return leaf
+    sub = terms(depth - 1)
+    return st.one_of(
+        leaf,
+        st.lists(sub, min_size=2, max_size=3).map(lambda a: op("add", *a)),
+        st.lists(sub, min_size=2, max_size=3).map(lambda a: op("mul", *a)),
+        sub.map(lambda a: op("neg", a)),
+        st.tuples(sub, sub).map(lambda a: op("div", *a)),
+        st.tuples(sub, st.sampled_from(["2", "3", "-1", "0.5"])).map(
+            lambda a: (
+                op("pow", a[0], Term("number", text=a[1].lstrip("-")))
+                if not a[1].startswith("-")
+                else op("pow", a[0], op("neg", num(1)))
+            )
+        ),
+        st.tuples(sub, sub).map(lambda a: op("pow", a[0], a[1])),
+        st.tuples(st.sampled_from(UNARY), sub).map(lambda a: call(a[0], a[1])),
+    )
+
+
+def check_against_oracle(prog, oracle: sympy.Expr) -> None:
+    graph = decompose(prog)
+    wrt = graph.input_names or ("x",)
+    derivation = verify(differentiate(graph, wrt))
+    env_points = points(graph.inputs, 4)
+    for chain in derivation.chain_rules:
+        truth = sympy.diff(oracle, real(chain.wrt))
+        compared = 0
+        for point in env_points:
+            expected = numeric_value(truth, point)
+            if expected is None:
+                continue
+            if chain.result is not None:
+                got = numeric_value(chain.result, point)
+                assert got is not None, (chain.result, point)
+                assert_close(got, expected, f"d/d{chain.wrt} of {oracle}")
+                compared += 1
+        if chain.result is not None and compared == 0 and not truth.has(sympy.nan, sympy.zoo):
+            # Undefined at every sampled point: the symbolic difference must still vanish.
+            assert sympy.simplify(chain.result - truth) == 0
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(terms(6))
+def test_random_expressions_match_sympy_diff(term: Term) -> None:
+    check_against_oracle(expression(term), to_sympy(term))
+
+
+def programs() -> st.SearchStrategy[list[tuple[str, Term]]]:
+    """Random programs whose later lines reuse earlier names (shared intermediates)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> list[tuple[str, Term]]:
+        lines: list[tuple[str, Term]] = []
+        count = draw(st.integers(1, 5))
+        for i in range(count):
+            pool = list(VARIABLES) + [n for n, _ in lines]
+            leaf = st.one_of(st.sampled_from(pool).map(sym), st.integers(1, 3).map(num))
+            small = st.one_of(
+                leaf,
+                st.tuples(leaf, leaf).map(lambda a: op("mul", *a)),
+                st.tuples(leaf, leaf).map(lambda a: op("add", *a)),
+                st.tuples(st.sampled_from(UNARY), leaf).map(lambda a: call(a[0], a[1])),
+            )
+            parts = draw(st.lists(small, min_size=1, max_size=3))
+            value = (
+                parts[0] if len(parts) == 1 else op(draw(st.sampled_from(["add", "mul"])), *parts)
+            )
+            lines.append((f"n{i}", value))
+        return lines
+
+    return build()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programs())
+def test_random_programs_match_sympy_diff(lines: list[tuple[str, Term]]) -> None:
+    names: dict[str, sympy.Expr] = {}
+    for name, value in lines:
+        names[name] = to_sympy(value, names)
+    check_against_oracle(program(lines), names[lines[-1][0]])
+
+
+def _network():
+    x = sym("x")
+    return program(
+        [
+            ("a", op("add", op("mul", sym("W1"), x), sym("b1"))),
+            ("h", call("sigmoid", sym("a"))),
+            ("z", op("add", op("mul", sym("W2"), sym("h")), sym("b2"))),
+            ("L", op("div", op("pow", op("add", sym("z"), op("neg", sym("y"))), num(2)), num(2))),
+        ]
+    )
+
+
+def test_network_chain_in_user_names() -> None:
+    d = verify(differentiate(decompose(_network()), ["W1"]))
+    (chain,) = d.chain_rules
+    assert chain.paths is not None and len(chain.paths) == 1
+    path = chain.paths[0]
+    assert path.nodes == ("L", "z", "h", "a", "W1")
+    a, z, y, x, w2 = real("a"), real("z"), real("y"), real("x"), real("W2")
+    assert path.factors == (z - y, w2, sigmoid(a) * (1 - sigmoid(a)), x)
+    assert chain.in_intermediates == w2 * x * (z - y) * sigmoid(a) * (1 - sigmoid(a))
+    assert chain.result is not None and not chain.result.has(a)
+
+
+def test_reverse_pass_reuses_upstream_gradients() -> None:
+    d = differentiate(decompose(_network()), ["W1", "W2"])
+    adjoints = {a.wrt: a for a in d.adjoints}
+    assert [a.wrt for a in d.adjoints] == ["z", "h", "a", "W1", "W2"]
+    assert adjoints["h"].reuses == ("z",)
+    assert adjoints["h"].recurrence == Upstream("L", "z") * real("W2")
+    assert adjoints["W2"].reuses == ("z",)
+    assert adjoints["W2"].expression == real("h") * (real("z") - real("y"))
+
+
+def test_variable_used_twice_sums_its_paths() -> None:
+    x = sym("x")
+    d = differentiate(decompose(expression(op("mul", x, call("sin", x)))), ["x"])
+    (chain,) = d.chain_rules
+    assert chain.path_count == 2
+    assert {p.nodes for p in chain.paths or ()} == {("y", "x"), ("y", "u", "x")}
+    xs = real("x")
+    assert chain.result == sympy.sin(xs) + xs * sympy.cos(xs)
+    assert d.partial
+
+
+def test_shared_subexpression_is_one_node() -> None:
+    x = sym("x")
+    s = op("add", op("pow", call("sin", x), num(2)), call("sin", call("sin", x)))
+    graph = decompose(expression(s))
+    sins = [n for n in graph.nodes if n.definition == sympy.sin(real("x"))]
+    assert len(sins) == 1
+
+
+def test_generated_names_never_collide_with_user_symbols() -> None:
+    t = call("sin", op("mul", sym("u"), sym("v"), sym("y")))
+    graph = decompose(expression(t))
+    names = [n.name for n in graph.nodes]
+    assert not set(names) & {"u", "v", "y"}
+    assert len(set(names)) == len(names)
+
+
+def test_weight_tying_and_residual_connection() -> None:
+    lines = [
+        ("h1", call("sigmoid", op("mul", sym("w"), sym("x")))),
+        ("h2", op("add", sym("h1"), call("sigmoid", op("mul", sym("w"), sym("h1"))))),
+        ("L", op("pow", sym("h2"), num(2))),
+    ]
+    names: dict[str, sympy.Expr] = {}
+    for name, value in lines:
+        names[name] = to_sympy(value, names)
+    check_against_oracle(program(lines), names["L"])
+    d = differentiate(decompose(program(lines)), ["w"])
+    assert d.chain_rules[0].path_count == 3
+
+
+def test_unknown_variable_is_an_error() -> None:
+    with pytest.raises(VariableError, match="unknown variable 'q'"):
+        differentiate(decompose(expression(call("sin", sym("x")))), ["q"])
+
+
+def test_constant_has_derivative_zero() -> None:
+    d = verify(differentiate(decompose(expression(op("pow", num(2), num(3)))), ["x"]))
+    assert d.chain_rules[0].result == 0
+    assert d.notes
+
+
+def test_ml_local_derivatives_are_written_as_ml_people_write_them() -> None:
+    a = real("a")
+    assert local_derivative(sigmoid(a), a) == sigmoid(a) * (1 - sigmoid(a))
+    assert local_derivative(relu(a), a) == sympy.Heaviside(a)
+    assert local_derivative(sympy.tanh(a), a) == 1 - sympy.tanh(a) ** 2
+    assert local_derivative(softplus(a), a) == sigmoid(a)
+    assert local_derivative(sympy.Abs(a), a) == sympy.sign(a)
+
+
+def test_a_wrong_factor_is_caught_before_printing() -> None:
+    d = differentiate(decompose(_network()), ["W1"])
+    (chain,) = d.chain_rules
+    wrong = dataclasses.replace(chain, in_intermediates=chain.in_intermediates * 2, result=None)
+    steps = tuple(wrong if s is chain else s for s in d.steps)
+    with pytest.raises(VerificationError):
+        verify(dataclasses.replace(d, steps=steps))
+
+
+def _sigmoid_chain(n: int):
+    lines = [("h1", call("sigmoid", op("mul", sym("w1"), sym("x"))))]
+    for i in range(2, n + 1):
+        lines.append((f"h{i}", call("sigmoid", op("mul", sym(f"w{i}"), sym(f"h{i - 1}")))))
+    lines.append(
+        ("L", op("div", op("pow", op("add", sym(f"h{n}"), op("neg", sym("y"))), num(2)), num(2)))
+    )
+    return program(lines)
+
+
+def test_thousand_layer_chain_every_gradient() -> None:
+    graph = decompose(_sigmoid_chain(1000))
+    d = verify(differentiate(graph, graph.input_names))
+    assert d.verified == "numeric"
+    assert len(d.chain_rules) == 1002
+    deep = next(c for c in d.chain_rules if c.wrt == "w1")
+    assert deep.result is None and deep.result_size > 10**5  # quadratic: never written out
+    assert not deep.expanded and deep.in_intermediates.has(Upstream("L", "u1"))
+
+
+def test_thousand_fold_composition() -> None:
+    t = sym("x")
+    for _ in range(1000):
+        t = call("sin", t)
+    d = verify(differentiate(decompose(expression(t)), ["x"]))
+    assert len(d.graph.nodes) == 1000
+    assert d.expression is None and d.expression_size == 1001
+    assert d.verified == "numeric"
