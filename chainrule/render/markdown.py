@@ -1,0 +1,102 @@
+"""Markdown with math: headings, bullet lists, and ``$$\\begin{aligned}…\\end{aligned}$$`` blocks
+that GitHub and Jupyter render (``align*`` and ``\\intertext`` are not available there).
+
+>>> from chainrule import derive  # doctest: +SKIP
+>>> print(render_markdown(derive("sin(x**2)")))  # doctest: +SKIP
+## d/dx sin(x²)
+...
+"""
+
+# Dispatch names follow the step classes (_render_ChainRule).
+# ruff: noqa: N802
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative
+from chainrule.render.latex import equation_lines, join_lines
+from chainrule.render.layout import (
+    Notation,
+    adjoint_equation,
+    chain_rule_layout,
+    heading,
+    one_line,
+    sections,
+)
+
+# Characters that start emphasis, code, links, HTML, headings or math anywhere in a line.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#$~])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` with Markdown's special characters backslash-escaped, so it shows literally.
+
+    Args:
+        text: sanitized text (a heading, a note).
+
+    Returns:
+        The escaped text.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _math_block(lines: list[str]) -> list[str]:
+    if not lines:
+        return []
+    return ["$$", "\\begin{aligned}", join_lines(lines), "\\end{aligned}", "$$", ""]
+
+
+class _MarkdownRenderer:
+    def __init__(self, d: Derivation) -> None:
+        self.d = d
+        self.n = Notation(d, "latex")
+
+    def render(self) -> str:
+        title = heading(Notation(self.d, "unicode"))
+        out = [f"## {markdown_text(title)}", ""]
+        for section, steps in sections(self.d):
+            out += [f"### {section}", ""]
+            if isinstance(steps[0], (Decomposition, ChainRule)):
+                for step in steps:
+                    out += getattr(self, "_render_" + type(step).__name__)(step)
+            else:  # local derivatives and adjoints: one aligned block per section
+                lines: list[str] = []
+                for step in steps:
+                    lines += getattr(self, "_render_" + type(step).__name__)(step)
+                out += _math_block(lines)
+        out += [f"> **note:** {markdown_text(one_line(note))}" for note in self.d.notes]
+        return "\n".join(out).rstrip("\n") + "\n"
+
+    def _render_Decomposition(self, step: Decomposition) -> list[str]:
+        rows = [
+            f"- ${self.n.name(node.name)} = {self.n.expr(node.definition)}$" for node in step.nodes
+        ]
+        return [*rows, ""]
+
+    def _render_LocalDerivative(self, step: LocalDerivative) -> list[str]:
+        return [f"{self.n.local(step.of, step.wrt)} &= {self.n.expr(step.derivative)}"]
+
+    def _render_Adjoint(self, step: Adjoint) -> list[str]:
+        return equation_lines(adjoint_equation(self.n, step))
+
+    def _render_ChainRule(self, step: ChainRule) -> list[str]:
+        layout = chain_rule_layout(self.n, step)
+        out = [layout.intro, ""] if layout.intro else []
+        lines: list[str] = []
+        for path in layout.paths:
+            lines += equation_lines(path, tag=path.label)
+        return out + _math_block(lines + equation_lines(layout.total))
+
+
+def render_markdown(d: Derivation | Sequence[Derivation]) -> str:
+    """The derivation as Markdown: a heading, sections, bullet lists and display math.
+
+    Args:
+        d: a derivation, or several (one after another).
+
+    Returns:
+        Markdown ending in a newline.
+    """
+    items = [d] if isinstance(d, Derivation) else list(d)
+    return "\n".join(_MarkdownRenderer(one).render() for one in items)

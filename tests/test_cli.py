@@ -1,0 +1,213 @@
+"""The command line, through click's CliRunner (and a real terminal where it matters)."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from chainrule.cli import main
+
+
+@pytest.fixture
+def cli():
+    def invoke(*args: str, input: str | bytes | None = None):
+        runner = CliRunner()
+        return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def test_derive_prints_decomposition_factors_and_chain(cli) -> None:
+    result = cli("derive", "sin(x**2)")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for expected in ("u = x²", "y = sin(u)", "dy/du = cos(u)", "du/dx = 2x", "2x·cos(x²)"):
+        assert expected in out
+    assert "\x1b[" not in out  # not a terminal: no ANSI escapes
+
+
+@pytest.mark.parametrize("fmt", ["text", "latex", "json", "markdown"])
+def test_every_format_and_its_shortcut(cli, fmt: str) -> None:
+    long = cli("derive", "x*sin(x)", "--format", fmt)
+    assert long.exit_code == 0, long.output
+    if fmt != "text":
+        short = cli("derive", "x*sin(x)", f"--{fmt}")
+        assert short.stdout == long.stdout
+    if fmt == "json":
+        record = json.loads(long.stdout)
+        assert record["schema"] == 1
+        assert record["derivatives"][0]["result"] == "x*cos(x) + sin(x)"
+    if fmt == "latex":
+        assert "\\begin{align*}" in long.stdout
+    if fmt == "markdown":
+        assert "$$" in long.stdout
+
+
+def test_latex_standalone_is_a_document(cli) -> None:
+    out = cli("derive", "sin(x**2)", "--latex", "--standalone").stdout
+    assert out.lstrip().startswith("\\documentclass")
+    assert "\\end{document}" in out
+
+
+def test_several_variables_need_wrt(cli) -> None:
+    result = cli("derive", "x*y + sin(y)")
+    assert result.exit_code == 2
+    assert "x, y" in result.stderr and "--wrt" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_wrt_all_and_repeated_wrt(cli) -> None:
+    both = json.loads(cli("derive", "x*y + sin(y)", "--wrt", "all", "--json").stdout)
+    assert [d["wrt"] for d in both["derivatives"]] == ["x", "y"]
+    one = json.loads(cli("derive", "x*y + sin(y)", "--wrt", "y", "--wrt", "x", "--json").stdout)
+    assert [d["wrt"] for d in one["derivatives"]] == ["y", "x"]
+
+
+def test_unknown_variable_exits_2(cli) -> None:
+    result = cli("derive", "sin(x)", "--wrt", "q")
+    assert result.exit_code == 2
+    assert "unknown variable 'q'" in result.stderr
+
+
+def test_parse_error_points_at_the_column(cli) -> None:
+    result = cli("derive", "sin(x +* 2)")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("error:")
+    caret = next(line for line in lines if line.strip() == "^")
+    source = lines[lines.index(caret) - 1]
+    assert source[caret.index("^")] == "*"
+    assert "Traceback" not in result.output
+
+
+def test_stdin_json_lines_with_a_bad_line_in_the_middle(cli) -> None:
+    text = "sin(x^2)\n\n# a comment\nsin(x +)\nx*sin(x)\n"
+    result = cli("derive", "--json", "-", input=text)
+    assert result.exit_code == 2
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["input"] for r in records] == ["sin(x^2)", "sin(x +)", "x*sin(x)"]
+    assert "error" in records[1] and records[1]["error"]["column"] is not None
+    assert records[0]["derivatives"][0]["result"] == "2*x*cos(x**2)"
+    assert records[2]["derivatives"][0]["result"] == "x*cos(x) + sin(x)"
+    assert "line 4" in result.stderr
+
+
+def test_stdin_without_dash_when_piped(cli) -> None:
+    result = cli("derive", "--json", input="sin(x)\ncos(x)\n")
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 2
+
+
+def test_invalid_utf8_and_nul_on_stdin_are_line_errors(cli) -> None:
+    result = cli("derive", "--json", "-", input=b"sin(x)\n\xff\xfe\nsin(\x00x)\ncos(x)\n")
+    assert result.exit_code == 2
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 4
+    assert "error" in records[1] and "error" in records[2]
+    assert records[3]["derivatives"][0]["result"] == "-sin(x)"
+
+
+def test_program_from_file(cli, tmp_path) -> None:
+    net = tmp_path / "net.chain"
+    net.write_text("# network\na = W1*x + b1\nh = sigmoid(a)  # hidden\nL = h^2\n")
+    result = cli("derive", "-f", str(net), "--wrt", "W1", "--json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert [i["name"] for i in record["intermediates"]] == ["a", "h", "L"]
+
+
+@pytest.mark.parametrize(
+    ("program", "message"),
+    [
+        ("h = sigmoid(a); a = x + 1; L = h^2", "'a' is used on line 1 before it is defined"),
+        ("a = x; a = 2*x; L = a", "'a' is defined twice"),
+    ],
+)
+def test_program_errors_are_one_line(cli, program: str, message: str) -> None:
+    result = cli("derive", program)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_of_names_an_assignment(cli) -> None:
+    ok = cli("derive", "a = x^2; b = sin(a); c = b + 1", "--of", "b", "--json")
+    assert json.loads(ok.stdout)["output"] == "b"
+    bad = cli("derive", "a = x^2; b = sin(a)", "--of", "q")
+    assert bad.exit_code == 2 and "no assignment named 'q'" in bad.stderr
+
+
+def test_internal_error_exits_70_without_traceback(cli, monkeypatch) -> None:
+    import chainrule.engine
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(chainrule.engine._Engine, "run", broken)
+    result = cli("derive", "sin(x)")
+    assert result.exit_code == 70
+    assert "please report" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_debug_shows_the_traceback(monkeypatch) -> None:
+    import chainrule.engine
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(chainrule.engine._Engine, "run", broken)
+    result = CliRunner().invoke(main, ["derive", "sin(x)", "--debug"])
+    assert isinstance(result.exception, ZeroDivisionError)
+
+
+def test_version_and_help(cli) -> None:
+    assert cli("--version").stdout.startswith("chainrule, version")
+    help_text = cli("derive", "--help").stdout
+    assert "chainrule derive" in help_text and "--wrt" in help_text
+
+
+def test_python_dash_m() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "chainrule", "derive", "sin(x**2)", "--json"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert json.loads(out)["derivatives"][0]["result"] == "2*x*cos(x**2)"
+
+
+def _in_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Run the real command with stdout on a pseudo-terminal; return what it printed."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chainrule", *args],
+        stdout=follower, stderr=subprocess.PIPE, env={**os.environ, **env},
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_terminal_gets_rich_colour_and_no_color_turns_it_off() -> None:
+    env = {"TERM": "xterm-256color", "COLUMNS": "100"}
+    env_no = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    coloured = _in_terminal(["derive", "sin(x**2)"], {**env_no, **env, "NO_COLOR": ""})
+    plain = _in_terminal(["derive", "sin(x**2)"], {**env, "NO_COLOR": "1"})
+    assert "\x1b[" in coloured
+    assert "\x1b[" not in plain
+    assert "cos(x²)" in plain

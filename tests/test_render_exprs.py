@@ -1,0 +1,168 @@
+"""Expression printers: one sympy expression in Unicode, LaTeX and Python syntax."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sympy
+
+from chainrule.functions import relu, sigmoid, softplus
+from chainrule.model import Upstream
+from chainrule.render.exprs import (
+    derivative_symbol,
+    factor_chain,
+    name_latex,
+    name_unicode,
+    to_latex,
+    to_python,
+    to_unicode,
+)
+
+x, y, z, a, v, u, n = sympy.symbols("x y z a v u n")
+W1, W2, b1 = sympy.symbols("W1 W2 b1")
+f = sympy.Function("f")
+s = sigmoid(a)
+
+# expr, unicode, latex, python
+TABLE: list[tuple[Any, str, str, str]] = [
+    (2 * x * sympy.cos(x**2), "2x·cos(x²)", r"2 x \cos{\left(x^{2} \right)}", "2*x*cos(x**2)"),
+    (
+        s * (1 - s),
+        "σ(a)(1 − σ(a))",
+        r"\sigma\left(a\right) \left(1 - \sigma\left(a\right)\right)",
+        "(1 - sigmoid(a))*sigmoid(a)",
+    ),
+    (z - y, "z − y", "z - y", "-y + z"),
+    (W2 * (z - y), "W₂·(z − y)", r"W_{2} \left(z - y\right)", "W2*(-y + z)"),
+    (sympy.sqrt(1 + v**2), "√(v² + 1)", r"\sqrt{v^{2} + 1}", "sqrt(v**2 + 1)"),
+    (sympy.sqrt(x), "√x", r"\sqrt{x}", "sqrt(x)"),
+    (1 / sympy.sqrt(x), "1/√x", r"\frac{1}{\sqrt{x}}", "1/sqrt(x)"),
+    (sympy.exp(x), "eˣ", "e^{x}", "exp(x)"),
+    (sympy.exp(-x), "exp(−x)", "e^{- x}", "exp(-x)"),
+    (sympy.exp(x + 1), "exp(x + 1)", "e^{x + 1}", "exp(x + 1)"),
+    (sympy.log(x), "ln(x)", r"\ln{\left(x \right)}", "log(x)"),
+    (sympy.Abs(x), "|x|", r"\left|{x}\right|", "Abs(x)"),
+    (sympy.Heaviside(a), "H(a)", r"H\left(a\right)", "Heaviside(a)"),
+    (relu(a), "relu(a)", r"\operatorname{relu}\left(a\right)", "relu(a)"),
+    (softplus(a), "softplus(a)", r"\operatorname{softplus}\left(a\right)", "softplus(a)"),
+    (s**2, "σ(a)²", r"\sigma^{2}\left(a\right)", "sigmoid(a)**2"),
+    (1 / x, "1/x", r"\frac{1}{x}", "1/x"),
+    (x**-2, "1/x²", r"\frac{1}{x^{2}}", "x**(-2)"),
+    (x**3, "x³", "x^{3}", "x**3"),
+    (x**n, "xⁿ", "x^{n}", "x**n"),
+    (x**-n, "x⁻ⁿ", "x^{- n}", "x**(-n)"),
+    (x ** sympy.Rational(3, 2), "x^(3/2)", r"x^{\frac{3}{2}}", "x**(3/2)"),
+    ((x + 1) ** 2, "(x + 1)²", r"\left(x + 1\right)^{2}", "(x + 1)**2"),
+    ((z - y) ** 2 / 2, "(z − y)²/2", r"\frac{\left(z - y\right)^{2}}{2}", "(-y + z)**2/2"),
+    (sympy.sin(x) / x, "sin(x)/x", r"\frac{\sin{\left(x \right)}}{x}", "sin(x)/x"),
+    ((x + 1) / (x * y), "(x + 1)/(x·y)", r"\frac{x + 1}{x y}", "(x + 1)/(x*y)"),
+    (-2 * x * sympy.sin(x), "−2x·sin(x)", r"- 2 x \sin{\left(x \right)}", "-2*x*sin(x)"),
+    (sympy.Rational(3, 2) * x, "3x/2", r"\frac{3 x}{2}", "3*x/2"),
+    (-sympy.Rational(1, 2), "−1/2", r"- \frac{1}{2}", "-1/2"),
+    (
+        2 * sympy.cos(x) * (x + 1),
+        "2cos(x)(x + 1)",
+        r"2 \cos{\left(x \right)} \left(x + 1\right)",
+        "2*(x + 1)*cos(x)",
+    ),
+    (W1 * x + b1, "W₁·x + b₁", r"W_{1} x + b_{1}", "W1*x + b1"),
+    (sympy.pi * x, "π·x", r"\pi x", "pi*x"),
+    (sympy.Symbol("theta") ** 2, "θ²", r"\theta^{2}", "theta**2"),
+    (sympy.Symbol("x_i"), "xᵢ", "x_{i}", "x_i"),
+    (sympy.Symbol("W_1"), "W₁", "W_{1}", "W_1"),
+    (sympy.Symbol("x_q"), "x_q", "x_{q}", "x_q"),
+    (f(u), "f(u)", r"f{\left(u \right)}", "f(u)"),
+    (sympy.Derivative(f(u), u), "f′(u)", r"f'\left(u\right)", "Derivative(f(u), u)"),
+    (Upstream("L", "z"), "∂L/∂z", r"\frac{\partial L}{\partial z}", "dL_dz"),
+    (Upstream("L", "z") * W2, "∂L/∂z·W₂", r"\frac{\partial L}{\partial z} W_{2}", "W2*dL_dz"),
+    (
+        2 * x * Upstream("y", "u"),
+        "∂y/∂u·2x",
+        r"\frac{\partial y}{\partial u} \cdot 2 x",
+        "2*x*dy_du",
+    ),
+]
+
+
+@pytest.mark.parametrize(("expr", "unicode", "latex", "python"), TABLE, ids=[t[3] for t in TABLE])
+def test_printers(expr: Any, unicode: str, latex: str, python: str) -> None:
+    assert to_unicode(expr) == unicode
+    assert to_latex(expr) == latex
+    assert to_python(expr) == python
+
+
+def test_upstream_follows_the_derivations_notation() -> None:
+    assert to_unicode(Upstream("y", "u") * x, partial=False) == "dy/du·x"
+    assert to_latex(Upstream("y", "u"), partial=False) == r"\frac{dy}{du}"
+
+
+ML = {"sigmoid": sigmoid, "relu": relu, "softplus": softplus, "Heaviside": sympy.Heaviside}
+ROUND_TRIP = [
+    s * (1 - s),
+    relu(W1 * x + b1) * sympy.Heaviside(a),
+    softplus(a) ** 2 / 2 + sigmoid(-a),
+    sympy.exp(-x) / (1 + sympy.exp(-x)) ** 2,
+    sympy.Heaviside(x - 1) * relu(x) - sympy.sqrt(softplus(y)),
+    sympy.Float("2.5") * x ** sympy.Rational(3, 2) - sympy.pi * sympy.log(x, 2),
+]
+
+
+@pytest.mark.parametrize("expr", ROUND_TRIP, ids=str)
+def test_to_python_round_trips_through_parse_expr(expr: Any) -> None:
+    text = to_python(expr)
+    assert sympy.parse_expr(text, local_dict=dict(ML)) == expr
+
+
+def test_round_trip_with_real_symbols() -> None:
+    # The engine's symbols carry assumptions (real=True); names are what round-trip.
+    r = sympy.Symbol("r", real=True)
+    expr = sigmoid(r) * (1 - sigmoid(r))
+    back = sympy.parse_expr(to_python(expr), local_dict={**ML, "r": r})
+    assert back == expr
+
+
+@pytest.mark.parametrize(
+    ("name", "unicode", "latex"),
+    [
+        ("W1", "W₁", "W_{1}"),
+        ("W_1", "W₁", "W_{1}"),
+        ("u12", "u₁₂", "u_{12}"),
+        ("x_i", "xᵢ", "x_{i}"),
+        ("theta", "θ", r"\theta"),
+        ("theta1", "θ₁", r"\theta_{1}"),
+        ("Omega", "Ω", r"\Omega"),
+        ("x_q", "x_q", "x_{q}"),
+        ("loss", "loss", "loss"),
+        ("pi", "π", r"\pi"),
+    ],
+)
+def test_names(name: str, unicode: str, latex: str) -> None:
+    assert name_unicode(name) == unicode
+    assert name_latex(name) == latex
+
+
+def test_derivative_symbols() -> None:
+    assert derivative_symbol("y", "u", False) == "dy/du"
+    assert derivative_symbol("L", "W1", True) == "∂L/∂W₁"
+    assert derivative_symbol("L", "W1", True, "latex") == r"\frac{\partial L}{\partial W_{1}}"
+    assert derivative_symbol("y", "u", False, "latex") == r"\frac{dy}{du}"
+    assert derivative_symbol("L", "W1", True, "python") == "dL_dW1"
+
+
+def test_factor_chain_keeps_the_product_unevaluated() -> None:
+    a_, h = sympy.symbols("a h")
+    factors = [z - y, W2, sigmoid(a_) * (1 - sigmoid(a_)), x]
+    assert factor_chain(factors) == "(z − y) · W₂ · σ(a)(1 − σ(a)) · x"
+    assert factor_chain(factors, "latex") == (
+        r"\left(z - y\right) \cdot W_{2} \cdot \sigma\left(a\right) "
+        r"\left(1 - \sigma\left(a\right)\right) \cdot x"
+    )
+    assert factor_chain([sympy.Integer(2), h, -sympy.sin(x)]) == "2 · h · (−sin(x))"
+    assert factor_chain([x + 1]) == "x + 1"  # a lone factor needs no brackets
+
+
+def test_minus_is_the_unicode_minus_sign() -> None:
+    text = to_unicode(x - 3 * y - sympy.Integer(-5) * sympy.exp(-z))
+    assert "-" not in text
+    assert "−" in text
