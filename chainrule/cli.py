@@ -109,7 +109,8 @@ def main() -> None:
     default=5.0,
     show_default=True,
     metavar="SECONDS",
-    help="Time budget per input; simplification stops at half of it.",
+    help="Time budget per input. If simplifying the result runs past it, the exact "
+    "unsimplified result is printed with a note.",
 )
 @click.option(
     "--memory",

@@ -31,7 +31,7 @@ from chainrule.model import (
 
 MAX_PATHS = 16  # per variable: more paths than this and the adjoint recursion is shown instead
 PATH_BUDGET = 400  # all listed paths together may hold at most this many nodes
-EXPAND_LIMIT = 400  # an upstream gradient is written out in intermediates up to this tree size
+EXPAND_LIMIT = 120  # an upstream gradient is written out in intermediates up to this tree size
 RESULT_MAX_NODES = 400  # a result in the inputs is written out up to this tree size ...
 RESULT_MAX_DEPTH = 60  # ... and this depth (sympy's own printers recurse over depth)
 

@@ -14,6 +14,7 @@ import sympy
 from chainrule.model import ChainRule, Derivation
 
 SIMPLIFY_MAX_NODES = 150  # larger results are left as they are
+SIMPLIFY_MAX_RESULTS = 8  # with more variables than this (a whole network), none is simplified
 
 
 def simplify_results(derivation: Derivation) -> Derivation:
@@ -24,8 +25,11 @@ def simplify_results(derivation: Derivation) -> Derivation:
 
     Returns:
         A new derivation; a ChainRule's ``simplified`` is set only when sympy found a form
-        with fewer operations.
+        with fewer operations.  The same derivation when there are more than
+        ``SIMPLIFY_MAX_RESULTS`` variables: a network's gradients are read in intermediates.
     """
+    if len(derivation.chain_rules) > SIMPLIFY_MAX_RESULTS:
+        return derivation
     steps = []
     changed = False
     for step in derivation.steps:
@@ -39,12 +43,23 @@ def simplify_results(derivation: Derivation) -> Derivation:
 
 
 def _simpler(result: sympy.Expr) -> sympy.Expr | None:
-    if _size(result) > SIMPLIFY_MAX_NODES or result.is_Atom:
+    if _size(result) > SIMPLIFY_MAX_NODES or not _worth_trying(result):
         return None
     candidate = sympy.simplify(result)
     if candidate == result or sympy.count_ops(candidate) >= sympy.count_ops(result):
         return None
     return candidate
+
+
+def _worth_trying(result: sympy.Expr) -> bool:
+    """Sums (paths added up) and quotients are where simplify finds something; a bare
+    product of factors (a single path) is already as simple as the chain rule made it, and
+    sympy's ``simplify`` costs a noticeable fraction of a second even then."""
+    if result.is_Atom:
+        return False
+    if result.is_Add:
+        return True
+    return any(p.exp.is_negative for p in result.atoms(sympy.Pow))
 
 
 def _size(expr: sympy.Expr) -> int:

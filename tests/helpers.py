@@ -78,14 +78,18 @@ def to_sympy(term: Term, names: dict[str, sympy.Expr] | None = None) -> sympy.Ex
     return done[id(term)]
 
 
-def numeric_value(expr: sympy.Expr, point: dict[sympy.Symbol, float]) -> complex | None:
+def numeric_value(
+    expr: sympy.Expr, point: dict[sympy.Symbol, float], *, allow_complex: bool = False
+) -> complex | None:
     """sympy's own evalf at a point (independent of chainrule.numeric); None if undefined."""
     rewritten = expr.rewrite(sympy.exp) if expr.has(*_ml_classes()) else expr
     try:
         value = complex(rewritten.evalf(30, subs=point))
     except (TypeError, ValueError, ZeroDivisionError, OverflowError):
         return None
-    if not all(map(math.isfinite, (value.real, value.imag))) or abs(value.imag) > 1e-12:
+    if not all(map(math.isfinite, (value.real, value.imag))):
+        return None
+    if abs(value.imag) > 1e-12 and not allow_complex:
         return None
     return value
 

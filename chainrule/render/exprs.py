@@ -16,6 +16,8 @@ sympy printers' own recursion is safe; we add none over depth.
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -59,6 +61,7 @@ def _script(text: str, table: dict[str, str]) -> str | None:
     return None if not text or None in out else "".join(c for c in out if c)
 
 
+@functools.lru_cache(maxsize=8192)
 def name_unicode(name: str) -> str:
     """A symbol name in Unicode: Greek names as glyphs, trailing digits or ``_x`` as subscripts.
 
@@ -81,6 +84,7 @@ def name_unicode(name: str) -> str:
     return glyph + subscript + superscript
 
 
+@functools.lru_cache(maxsize=8192)
 def name_latex(name: str) -> str:
     """A symbol name in LaTeX, as sympy writes it (``W1`` → ``W_{1}``, ``theta`` → ``\\theta``).
 
@@ -90,7 +94,9 @@ def name_latex(name: str) -> str:
     Returns:
         The LaTeX for the name.
     """
-    return str(_LatexPrinter()._print_Symbol(sympy.Symbol(name)))
+    # sympy's name translation is slow and a deep derivation prints the same names thousands
+    # of times: hence the cache, and _LatexPrinter._print_Symbol going through it.
+    return str(LatexPrinter()._print_Symbol(sympy.Symbol(name)))
 
 
 def _rank(factor: Any) -> int:
@@ -328,6 +334,11 @@ class _LatexPrinter(LatexPrinter):  # type: ignore[misc]
 
     def _print_Upstream(self, expr: Upstream) -> str:
         return derivative_symbol(expr.of, expr.wrt, self._settings["partial"], "latex")
+
+    def _print_Symbol(self, expr: Any, style: Any = "plain") -> str:
+        if type(expr) is not sympy.Symbol or style != "plain" or self._settings["symbol_names"]:
+            return str(super()._print_Symbol(expr, style))
+        return name_latex(expr.name)
 
     def _call(self, name: str, expr: Any, exp: Any) -> str:
         head = f"{name}^{{{exp}}}" if exp is not None else name
