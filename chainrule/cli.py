@@ -168,7 +168,10 @@ def derive(
     if expression is None and sys.stdin is not None and sys.stdin.isatty():
         raise click.UsageError("missing EXPRESSION (or pipe expressions on stdin)")
     if expression is None or expression == "-":
-        sys.exit(_batch(_stdin_lines(), options, debug))
+        lines: Iterator[tuple[int, str | None]] = _stdin_lines()
+        if sys.stderr.isatty():
+            lines = _with_progress(list(lines))
+        sys.exit(_batch(lines, options, debug))
     sys.exit(_single(expression, options, debug))
 
 
@@ -231,6 +234,12 @@ def _stdin_lines() -> Iterator[tuple[int, str | None]]:
         if not stripped or stripped.startswith("#"):
             continue
         yield number, text
+
+
+def _with_progress(lines: list[tuple[int, str | None]]) -> Iterator[tuple[int, str | None]]:
+    """The same lines, drawing a progress bar on stderr (only used when stderr is a terminal)."""
+    with click.progressbar(lines, label="deriving", file=sys.stderr) as bar:
+        yield from bar
 
 
 def _undecodable(number: int, options: Options) -> Any:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import sympy
 
-from chainrule.errors import LimitError, ProgramError, VariableError
+from chainrule.errors import LimitError, MathError, ProgramError, VariableError
 from chainrule.functions import FUNCTIONS
 from chainrule.model import Assignment, Graph, Node, Program, Term
 
@@ -138,7 +138,16 @@ class _Decomposer:
                 values[id(term)] = (self._use(term, assignment), 0)
                 continue
             args = [values[id(a)] for a in term.args]
-            values[id(term)] = self._combine(term, args, is_root=term is root)
+            try:
+                values[id(term)] = self._combine(term, args, is_root=term is root)
+            except (ValueError, TypeError, ArithmeticError) as exc:
+                # sympy refuses some constant arguments outright (max(0, nan) is "not
+                # comparable"): the input's fault, said in one line.
+                raise MathError(
+                    f"cannot build this expression: {_one_line(exc)}",
+                    source=self.program.source,
+                    column=term.column or None,
+                ) from exc
         value, _ = values[id(root)]
         name = assignment.name or "\0out"
         sym = self._symbol(name) if assignment.name else sympy.Symbol(name, real=True)
@@ -254,6 +263,10 @@ class _Decomposer:
             out.append(Node(sym.name, sym, definition, parents, n.named_by_user))
             renamed[sym.name] = sym
         return out, renamed
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _fresh_names(count: int, taken: set[str]) -> list[str]:

@@ -200,7 +200,7 @@ class _Engine:
             size[node.name], depth[node.name] = s, d
             if s <= RESULT_MAX_NODES and d <= RESULT_MAX_DEPTH:
                 mapping = {self.symbol[p]: full[p] for p in node.parents if p in full}
-                full[node.name] = node.definition.xreplace(mapping)
+                full[node.name] = _substitute(node.definition, mapping)
         return full, size, depth
 
     def _chain_rule(
@@ -225,7 +225,7 @@ class _Engine:
             size, d = self.result_size[wrt], RESULT_MAX_DEPTH + 1
         if adjoint.expanded and size <= RESULT_MAX_NODES and d <= RESULT_MAX_DEPTH:
             mapping = {self.symbol[n]: full[n] for n in self.order if n in full}
-            result = in_intermediates.xreplace(mapping)
+            result = _substitute(in_intermediates, mapping)
         edges = tuple(self.edges_from.get(wrt, ()))
         return ChainRule(
             wrt=wrt,
@@ -315,6 +315,15 @@ def _replace(chain: ChainRule, **changes: object) -> ChainRule:
     import dataclasses
 
     return dataclasses.replace(chain, **changes)  # type: ignore[arg-type]
+
+
+def _substitute(expr: sympy.Expr, mapping: dict[sympy.Symbol, sympy.Expr]) -> sympy.Expr:
+    """``expr`` with intermediates written out.  f′(u) with u = x + 1 must become
+    Subs(f′(ξ), ξ, x + 1) — only ``subs`` knows that — while ``xreplace`` is much faster for
+    everything else."""
+    if expr.has(sympy.Derivative):
+        return expr.subs(mapping, simultaneous=True)
+    return expr.xreplace(mapping)
 
 
 def _upstream(out: str, child: str) -> sympy.Expr:

@@ -55,6 +55,12 @@ class ProgramError(ChainruleError):
     kind = "program"
 
 
+class MathError(ChainruleError):
+    """The expression reads, but sympy cannot build it (max(0, 0/0), a comparison with nan)."""
+
+    kind = "math"
+
+
 class VariableError(ChainruleError):
     """A ``--wrt`` or ``--of`` name is unknown, missing or ambiguous."""
 

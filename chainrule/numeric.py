@@ -91,12 +91,50 @@ def evaluate(expr: sympy.Expr, env: Mapping[sympy.Symbol, Any]) -> Any:
         e, ready = stack.pop()
         if id(e) in values:
             continue
+        if isinstance(e, sympy.Piecewise):
+            # Only the branch that applies is evaluated: the others may be undefined here.
+            values[id(e)] = _real(_piecewise(e, env))
+            continue
         if not ready and e.args and not e.is_Number:
             stack.append((e, True))
             stack.extend((a, False) for a in e.args)
             continue
         values[id(e)] = _real(_apply(e, [values[id(a)] for a in e.args], env))
     return values[id(expr)]
+
+
+_COMPARISONS = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+
+def _piecewise(e: sympy.Piecewise, env: Mapping[sympy.Symbol, Any]) -> Any:
+    for branch, condition in e.args:
+        if _truth(condition, env):
+            return evaluate(branch, env)
+    raise UndefinedError("no branch of the piecewise expression applies")
+
+
+def _truth(condition: Any, env: Mapping[sympy.Symbol, Any]) -> bool:
+    """The truth of a Piecewise condition at this point (comparisons and and/or/not)."""
+    if condition is sympy.true or condition is sympy.false:
+        return bool(condition)
+    if isinstance(condition, sympy.core.relational.Relational):
+        compare = _COMPARISONS.get(condition.rel_op)
+        if compare is not None:
+            return bool(compare(evaluate(condition.lhs, env), evaluate(condition.rhs, env)))
+    if isinstance(condition, sympy.And):
+        return all(_truth(c, env) for c in condition.args)
+    if isinstance(condition, sympy.Or):
+        return any(_truth(c, env) for c in condition.args)
+    if isinstance(condition, sympy.Not):
+        return not _truth(condition.args[0], env)
+    raise UndefinedError(f"cannot decide {type(condition).__name__}")
 
 
 def _apply(e: sympy.Expr, args: list[Any], env: Mapping[sympy.Symbol, Any]) -> Any:
@@ -135,8 +173,9 @@ def _fallback(e: sympy.Expr, env: Mapping[sympy.Symbol, Any]) -> Any:
     subs = {s: sympy.Float(str(env[s]), mpmath.mp.dps) for s in e.free_symbols if s in env}
     if len(subs) != len(e.free_symbols):
         raise UndefinedError(f"cannot evaluate {type(e).__name__}")
-    value = e.xreplace(subs).evalf(mpmath.mp.dps)
-    if not value.is_Number:
+    value = e.xreplace(subs)
+    value = value.evalf(mpmath.mp.dps) if isinstance(value, sympy.Expr) else value
+    if not getattr(value, "is_Number", False):
         raise UndefinedError(f"cannot evaluate {type(e).__name__}")
     return mpmath.mpmathify(str(value)) if not value.is_real else mpmath.mpf(str(value))
 

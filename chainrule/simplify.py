@@ -45,9 +45,14 @@ def simplify_results(derivation: Derivation) -> Derivation:
 def _simpler(result: sympy.Expr) -> sympy.Expr | None:
     if _size(result) > SIMPLIFY_MAX_NODES or not _worth_trying(result):
         return None
-    candidate = sympy.simplify(result)
+    try:
+        candidate = sympy.simplify(result)
+    except Exception:  # noqa: BLE001 - optional step: sympy's own bugs must not lose the result
+        return None
     if candidate == result or sympy.count_ops(candidate) >= sympy.count_ops(result):
         return None
+    if candidate.has(sympy.Piecewise) and not result.has(sympy.Piecewise):
+        return None  # case analysis is not what a reader of a chain rule calls simpler
     return candidate
 
 

@@ -176,7 +176,9 @@ def test_version_and_help(cli) -> None:
 def test_python_dash_m() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "chainrule", "derive", "sin(x**2)", "--json"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert json.loads(out)["derivatives"][0]["result"] == "2*x*cos(x**2)"
 
@@ -186,7 +188,9 @@ def _in_terminal(args: list[str], env: dict[str, str]) -> str:
     leader, follower = pty.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-m", "chainrule", *args],
-        stdout=follower, stderr=subprocess.PIPE, env={**os.environ, **env},
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **env},
     )
     os.close(follower)
     chunks = []
@@ -211,3 +215,91 @@ def test_terminal_gets_rich_colour_and_no_color_turns_it_off() -> None:
     assert "\x1b[" in coloured
     assert "\x1b[" not in plain
     assert "cos(x²)" in plain
+
+
+def test_progress_bar_on_a_terminal_stderr(tmp_path) -> None:
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chainrule", "derive", "--json", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+    )
+    os.close(follower)
+    out, _ = proc.communicate(b"sin(x)\ncos(x)\nexp(x)\n", timeout=120)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert proc.returncode == 0
+    assert len(out.splitlines()) == 3
+    assert b"deriving" in seen
+
+
+def _patch_engine(monkeypatch, behaviour) -> None:
+    import chainrule.engine
+
+    monkeypatch.setattr(chainrule.engine._Engine, "run", behaviour)
+
+
+def test_time_budget_stops_a_runaway_derivation(cli, monkeypatch) -> None:
+    import time
+
+    def forever(self):
+        while True:
+            time.sleep(0.01)
+
+    _patch_engine(monkeypatch, forever)
+    start = time.monotonic()
+    result = cli("derive", "sin(x)", "--timeout", "1")
+    assert time.monotonic() - start < 10
+    assert result.exit_code == 2
+    assert "gave up after 1 s" in result.stderr
+
+
+def test_memory_budget_stops_a_runaway_derivation(cli, monkeypatch) -> None:
+    def hungry(self):
+        blocks = []
+        while True:
+            blocks.append(bytearray(50 * 1024 * 1024))
+
+    _patch_engine(monkeypatch, hungry)
+    result = cli("derive", "sin(x)", "--memory", "300")
+    assert result.exit_code == 2
+    assert "memory" in result.stderr
+
+
+def test_slow_simplification_prints_the_exact_result_with_a_note(cli, monkeypatch) -> None:
+    import time
+
+    import chainrule.simplify
+
+    def slow(derivation):
+        time.sleep(30)
+        return derivation
+
+    monkeypatch.setattr(chainrule.simplify, "simplify_results", slow)
+    result = cli("derive", "sin(x)/x", "--timeout", "1.5", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["derivatives"][0]["result"] == "cos(x)/x - sin(x)/x**2"
+    assert "simplification ran out of time" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text", ["2**2**2**99", "10**10**10", "factorial(10**9)", "1e100000000000", "x + 2**2**2**99"]
+)
+def test_enormous_numbers_are_never_evaluated(cli, text: str) -> None:
+    import time
+
+    start = time.monotonic()
+    result = cli("derive", text, "--wrt", "x", "--json", "--timeout", "5")
+    assert time.monotonic() - start < 5
+    assert result.exit_code == 0, result.output
+    derivative = json.loads(result.stdout)["derivatives"][0]
+    assert derivative["result"] == ("1" if text.startswith("x +") else "0")

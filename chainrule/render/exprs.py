@@ -17,7 +17,6 @@ sympy printers' own recursion is safe; we add none over depth.
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -26,6 +25,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty.pretty_symbology import greek_unicode
+from sympy.printing.printer import Printer
 from sympy.printing.str import StrPrinter
 
 from chainrule.model import Upstream
@@ -142,6 +142,39 @@ def _split_mul(expr: Any) -> tuple[bool, list[Any], list[Any]]:
     return negative, numer, denom
 
 
+def _prime_form(expr: Any) -> tuple[str, int, Any] | None:
+    """(function name, order, argument) when ``expr`` is f′(arg) of an abstract function f:
+    ``Derivative(f(u), u)`` (argument u), or ``Subs(Derivative(f(ξ), ξ), ξ, g)``, which is
+    how sympy writes f′ evaluated at g (argument g)."""
+    point = None
+    if isinstance(expr, sympy.Subs) and len(expr.variables) == 1:
+        point, expr = expr.point[0], expr.expr
+    if not isinstance(expr, sympy.Derivative):
+        return None
+    inner, variables = expr.expr, expr.variable_count
+    if (
+        isinstance(inner, AppliedUndef)
+        and len(inner.args) == 1
+        and len(variables) == 1
+        and variables[0][0] == inner.args[0]
+        and variables[0][1] <= 3
+    ):
+        return inner.func.__name__, int(variables[0][1]), inner.args[0] if point is None else point
+    return None
+
+
+def _sympy_order(printer: Any, expr: Any, order: Any) -> list[Any]:
+    """sympy's order of a sum's terms, or the terms as stored when ordering cannot be done.
+
+    sympy orders by evaluating numeric terms, which overflows on a constant like 2**2**2**99
+    that chainrule deliberately keeps unevaluated.
+    """
+    try:
+        return list(Printer._as_ordered_terms(printer, expr, order=order))
+    except (OverflowError, ValueError, MemoryError):
+        return list(expr.args)
+
+
 def _positive_first(terms: list[Any]) -> list[Any]:
     # ``z - y`` rather than sympy's ``-y + z``; otherwise sympy's order.
     return [t for t in terms if not t.could_extract_minus_sign()] + [
@@ -155,6 +188,9 @@ class _PythonPrinter(StrPrinter):  # type: ignore[misc]
     def _print_Upstream(self, expr: Upstream) -> str:
         return str(expr.name)
 
+    def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Any]:
+        return _sympy_order(self, expr, order)
+
 
 class _UnicodePrinter(StrPrinter):  # type: ignore[misc]
     """One line of readable Unicode."""
@@ -162,7 +198,7 @@ class _UnicodePrinter(StrPrinter):  # type: ignore[misc]
     _default_settings = {**StrPrinter._default_settings, "full_prec": False, "partial": True}
 
     def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Any]:
-        return _positive_first(list(super()._as_ordered_terms(expr, order=order)))
+        return _positive_first(_sympy_order(self, expr, order))
 
     def _paren(self, expr: Any) -> str:
         return f"({self._print(expr)})"
@@ -306,17 +342,17 @@ class _UnicodePrinter(StrPrinter):  # type: ignore[misc]
         name = _UNICODE_FUNCTION_NAMES.get(name, name)
         return f"{name}({', '.join(self._print(a) for a in expr.args)})"
 
+    def _print_Subs(self, expr: Any) -> str:
+        prime = _prime_form(expr)
+        if prime is None:
+            return str(super()._print_Subs(expr))
+        name, order, argument = prime
+        return f"{name_unicode(name)}{'′″‴'[order - 1]}({self._print(argument)})"
+
     def _print_Derivative(self, expr: Any) -> str:
         inner, variables = expr.expr, expr.variable_count
-        if (
-            isinstance(inner, AppliedUndef)
-            and len(inner.args) == 1
-            and len(variables) == 1
-            and variables[0][0] == inner.args[0]
-            and variables[0][1] <= 3
-        ):
-            primes = "′″‴"[variables[0][1] - 1]
-            return f"{name_unicode(inner.func.__name__)}{primes}({self._print(inner.args[0])})"
+        if _prime_form(expr) is not None:
+            return self._print_Subs(expr)
         d = "∂" if self._settings["partial"] else "d"
         wrt = "".join(
             f"{d}{self._print(v)}" + ("" if n == 1 else _SUP.get(str(n), "")) for v, n in variables
@@ -330,7 +366,7 @@ class _LatexPrinter(LatexPrinter):  # type: ignore[misc]
     _default_settings = {**LatexPrinter._default_settings, "partial": True, "ln_notation": True}
 
     def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Any]:
-        return _positive_first(list(super()._as_ordered_terms(expr, order=order)))
+        return _positive_first(_sympy_order(self, expr, order))
 
     def _print_Upstream(self, expr: Upstream) -> str:
         return derivative_symbol(expr.of, expr.wrt, self._settings["partial"], "latex")
@@ -380,18 +416,17 @@ class _LatexPrinter(LatexPrinter):  # type: ignore[misc]
             out += text
         return out
 
+    def _print_Subs(self, expr: Any) -> str:
+        prime = _prime_form(expr)
+        if prime is None:
+            return str(super()._print_Subs(expr))
+        name, order, argument = prime
+        head = self._print(sympy.Function(name))
+        return rf"{head}{chr(39) * order}\left({self._print(argument)}\right)"
+
     def _print_Derivative(self, expr: Any) -> str:
-        inner, variables = expr.expr, expr.variable_count
-        if (
-            isinstance(inner, AppliedUndef)
-            and len(inner.args) == 1
-            and len(variables) == 1
-            and variables[0][0] == inner.args[0]
-            and variables[0][1] <= 3
-        ):
-            primes = "'" * variables[0][1]
-            name = self._print(sympy.Function(inner.func.__name__))
-            return rf"{name}{primes}\left({self._print(inner.args[0])}\right)"
+        if _prime_form(expr) is not None:
+            return self._print_Subs(expr)
         return str(super()._print_Derivative(expr))
 
 

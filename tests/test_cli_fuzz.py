@@ -1,0 +1,49 @@
+"""Random text through the whole pipeline: a derivation or a chainrule error, never a crash.
+
+The parser's own fuzz tests (test_parser_fuzz.py) throw thousands of inputs at ``parse``; these
+throw fewer at everything behind it — decompose, engine, cross-check and every renderer — the
+way the CLI runs them (in-process here, so hypothesis can shrink a failure).
+"""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chainrule.cli import Options
+from chainrule.runner import Outcome, run
+from tests.test_parser_fuzz import ATOMS, TERMS, Printer
+
+PIPELINE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FORMATS = st.sampled_from(["text", "latex", "json", "markdown"])
+
+
+def _run(text: str, fmt: str) -> Outcome:
+    options = Options(wrt=("all",), fmt=fmt, isolate=False, timeout=30)
+    outcome = run(text, options)
+    assert outcome.exit_code != 70, f"{text!r}: {outcome.error_text}"
+    assert (outcome.error is None) == (outcome.exit_code == 0)
+    if outcome.error is not None:
+        assert outcome.error_text.startswith("error: ")
+    else:
+        assert outcome.output.strip()
+    return outcome
+
+
+@PIPELINE
+@given(st.lists(st.sampled_from(ATOMS), max_size=30).map("".join), FORMATS)
+def test_token_soup_through_the_whole_pipeline(text: str, fmt: str) -> None:
+    _run(text, fmt)
+
+
+@PIPELINE
+@given(TERMS, st.randoms(use_true_random=False), st.booleans(), FORMATS)
+def test_well_formed_expressions_always_derive(
+    term: object, rng: random.Random, latex: bool, fmt: str
+) -> None:
+    text = Printer(rng, latex=latex).text(term)
+    outcome = _run(text, fmt)
+    # Well-formed text always derives, unless its constants are undefined (max(0, 0/0)).
+    assert outcome.error is None or outcome.error["type"] == "math", (text, outcome.error)
