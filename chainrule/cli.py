@@ -16,10 +16,12 @@ from typing import IO, Any
 import click
 
 from chainrule import __version__
+from chainrule.lexer import NOTATION_HELP  # the lexer imports no sympy: --help stays fast
 
 EXIT_OK, EXIT_NEGATIVE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
-DERIVE_EPILOG = """\b
+DERIVE_EPILOG = (
+    """\b
 Examples:
   chainrule derive "sin(x²)"
   chainrule derive "x*sin(x)" --latex
@@ -30,7 +32,11 @@ Examples:
 
 \b
 Exit status: 0 success, 2 bad input or usage, 70 internal error (please report it).
+
+\b
 """
+    + NOTATION_HELP
+)
 
 
 @dataclass(frozen=True)

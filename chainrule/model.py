@@ -18,11 +18,12 @@ import sympy
 # ---------------------------------------------------------------------------------------------
 # parser → decompose
 
-# Term operations.  "number": ``text`` is a decimal literal ("2", "2.5", "1e-3").  "symbol":
+# Term operations.  "number": ``text`` is a plain decimal literal ("2", "2.5"; the parser
+# writes 1e-3 as 1·10^(−3) so that 1e100000000000 never becomes a giant integer).  "symbol":
 # ``text`` is the variable's name.  "constant": ``text`` is "pi" or "E".  "add", "mul": n-ary.
 # "neg": one arg.  "div": two args (numerator, denominator).  "pow": two args (base, exponent).
 # "call": a known function, ``text`` a key of ``functions.FUNCTIONS``.  "apply": an abstract
-# function the user declared or wrote as f/g/h, ``text`` its name.
+# function (f, g, or a name declared with --func), ``text`` its name.
 TERM_OPS = ("number", "symbol", "constant", "add", "mul", "neg", "div", "pow", "call", "apply")
 
 

@@ -15,6 +15,8 @@ import sympy
 
 from chainrule.functions import relu, sigmoid, softplus
 
+_HUGE = mpmath.mpf(10) ** 200
+
 
 class UndefinedError(ArithmeticError):
     """The expression has no real value at this point (log of a negative, division by 0, ...)."""
@@ -189,4 +191,8 @@ def _real(value: Any) -> Any:
         value = mpmath.mpf(value)
     if not mpmath.isfinite(value):
         raise UndefinedError("not finite")
+    if abs(value) > _HUGE:
+        # Values like (2x)^(π^(2π³)) ≈ 10^(10^30) are finite to mpmath but no finite difference
+        # can be taken there: treated like a pole, so the check samples elsewhere.
+        raise UndefinedError("too large to compare")
     return value

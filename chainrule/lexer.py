@@ -1,0 +1,380 @@
+"""Plain math text → tokens, one line at a time, with 1-based columns into the original line.
+
+This module imports neither sympy nor the model, so ``chainrule --help`` can show
+``NOTATION_HELP`` without loading sympy.  The LaTeX lexer (``chainrule.latex``) extends
+``Lexer`` and feeds the parser the same token kinds, so there is one grammar.
+
+Token kinds: ``num`` (text: plain decimal; ``exp``: a scientific literal's signed exponent),
+``name``, ``op`` (+ - * / ^ ! ,), ``open``/``close`` (text: ( ) { } [ ]), ``bar`` (a ``|`` the
+parser resolves), ``lbar``/``rbar`` (explicit LaTeX abs bars), ``root`` (text: sqrt or cbrt for
+√ ∛), ``eq``, ``sep`` (``;`` or end of line) and ``end``.
+"""
+
+from __future__ import annotations
+
+import keyword
+import unicodedata
+from collections.abc import Callable
+from typing import NamedTuple, NoReturn
+
+from chainrule.errors import LimitError, ParseError
+
+MAX_LITERAL_DIGITS = 4000  # longer integer literals are refused (Python's own str→int cap is 4300)
+
+NOTATION_HELP = """\
+Notation (LaTeX is read instead when the input contains a backslash):
+  x^2  x**2  x²  x⁻¹  x^(1/2)   powers; x^2^3 = x^(2^3); -x^2 = -(x^2); 2^-x is fine
+  2x  3(x+1)  (x+1)(x-1)  x y  2πx   implicit multiplication, same rank as * and /: 1/2x = x/2
+  xy  W1  W_1  W₁  W_{12}  theta  θ   each is one name (write x y or x*y for a product)
+  e  E  pi  π   constants (e is Euler's number); 1e-3 is scientific notation
+  sin cos tan sec csc cot  asin/arcsin …  sinh … coth  asinh/arsinh …  exp  ln  log (= ln)
+  log(x, b)  log_2(x)  log_{10} x   logarithms to a base
+  sqrt √x  cbrt ∛x  abs |x|  sigmoid σ  relu  softplus  max min  sign sgn  Heaviside
+  factorial x!  gamma  erf;   x!^2 = (x!)^2
+  sin^2(x) = sin²(x) = (sin x)^2;  sin^-1(x) is refused as ambiguous: write asin(x)
+  sin x: without parentheses a function takes the product that follows, up to + - * / , )
+    or the next function: sin 2x = sin(2x), sin x cos x = sin(x)·cos(x), ln x^2 = ln(x^2),
+    e^sin x = e^(sin x).  √x takes one factor: √x y = √(x)·y
+  f and g, and any name given with --func, are functions when followed by '(' (a name the
+    program assigns never is); other one-letter names multiply: x(x+1) = x·(x+1), h(x) = h·x
+  σ(a) and sigma(a) are the sigmoid, σ alone the symbol sigma (gamma(x) likewise)
+  programs: 'name = expression' per line or separated by ';'; '#' starts a comment
+"""
+
+# Glyphs chainrule reads itself rather than through NFKC, which would turn x² into x2.
+SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ⁿⁱ", "0123456789+-()ni", strict=True))
+SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼ", "0123456789aeoxhklmnpstij", strict=True))
+OPERATOR_GLYPHS = {"−": "-", "–": "-", "·": "*", "⋅": "*", "×": "*", "∗": "*", "∙": "*", "÷": "/"}
+ROOT_GLYPHS = {"√": "sqrt", "∛": "cbrt"}
+_GREEK_LOWER = (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
+    "sigma tau upsilon phi chi psi omega"
+).split()
+GREEK: dict[str, str] = {chr(0x3B1 + i): n for i, n in enumerate(_GREEK_LOWER[:17])}
+GREEK.update({chr(0x3C3 + i): n for i, n in enumerate(_GREEK_LOWER[17:])})
+GREEK.update({chr(0x391 + i): n.capitalize() for i, n in enumerate(_GREEK_LOWER[:17])})
+GREEK.update({chr(0x3A3 + i): n.capitalize() for i, n in enumerate(_GREEK_LOWER[17:])})
+GREEK.update({"ς": "sigma", "ϵ": "epsilon", "ϑ": "theta", "ϕ": "phi", "ϱ": "rho", "µ": "mu"})
+GREEK_NAMES = frozenset(GREEK.values())
+
+# Names refused outright: they can only be an attempt to reach Python.  ``lambda`` is a fine
+# variable name here (the Greek letter), every other Python keyword is refused.
+FORBIDDEN_NAMES = frozenset(
+    "eval exec compile open input print getattr setattr delattr hasattr globals locals vars "
+    "breakpoint help exit quit os sys subprocess builtins system popen".split()
+)
+KEYWORDS = frozenset(keyword.kwlist) - {"lambda"}
+
+_DIGITS = frozenset("0123456789")
+LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ALNUM = _DIGITS | LETTERS
+_NAME_CHARS = _ALNUM | {"_"}
+_PLAIN_OPS = {"+": "+", "-": "-", "/": "/", "^": "^", ",": ","}
+_REFUSED = {
+    "'": ('unexpected quote "\'"', "strings and primes (f') are not supported"),
+    '"': ("unexpected quote '\"'", "strings are not supported"),
+    "`": ("unexpected '`'", None),
+    ".": ("unexpected '.'", "decimals need digits after the point; attributes are not supported"),
+    "[": ("unexpected '['", "indexing is not supported: write W_1 or W1; group with ( )"),
+    "]": ("unexpected ']'", "indexing is not supported: write W_1 or W1; group with ( )"),
+    ":": ("unexpected ':'", None),
+    "@": ("unexpected '@'", "matrix products are not supported; use * or a space"),
+    "<": ("unexpected '<'", "comparisons are not supported"),
+    ">": ("unexpected '>'", "comparisons are not supported"),
+    "\\": ("unexpected '\\'", "for LaTeX input use syntax 'latex' (--syntax latex)"),
+}
+
+
+class Token(NamedTuple):
+    """One token: its kind (see the module docstring), text and place."""
+
+    kind: str
+    text: str
+    line: int  # 1-based line of the source
+    col: int  # 1-based column in that line
+    exp: str = ""  # "num" only: the signed decimal exponent of a scientific literal, e.g. "-3"
+
+
+Fail = Callable[[str, int, str | None], NoReturn]
+
+
+def check_name(name: str, fail: Fail, col: int) -> None:
+    """Refuse names that are reserved, dangerous or malformed.
+
+    Args:
+        name: the name as read, subscripts already joined ("W_1").
+        fail: called with (message, column, hint) to raise the error.
+        col: the name's column.
+    """
+    if name.startswith("_") or "__" in name:
+        why = "names starting with '_' are reserved" if name[0] == "_" else "'__' is reserved"
+        fail(f"name '{name}' is not allowed: {why}", col, None)
+    if name in KEYWORDS:
+        fail(f"name '{name}' is not allowed: it is a Python keyword", col, None)
+    if name in FORBIDDEN_NAMES:
+        fail(f"name '{name}' is not allowed: it is reserved", col, "choose another name")
+    if name.endswith("_"):
+        fail(f"name '{name}' ends with '_'", col, f"write a subscript like {name}1")
+
+
+class Lexer:
+    """Tokens of a whole text.  ``run`` raises ParseError or LimitError on the first problem."""
+
+    latex = False
+
+    def __init__(self, text: str) -> None:
+        self.lines = [line.removesuffix("\r") for line in text.split("\n")]
+        self.tokens: list[Token] = []
+        self.line = 0
+        self.source = ""
+        self.chars: list[str] = []
+        self.cols: list[int] = []
+        self.pos = 0
+
+    def run(self) -> list[Token]:
+        """Tokenise every line; each line ends with a ``sep`` token, the text with ``end``.
+
+        Returns:
+            The tokens in order.
+
+        Raises:
+            ParseError: a character or sequence chainrule does not read.
+            LimitError: a number literal longer than MAX_LITERAL_DIGITS.
+        """
+        for index, raw in enumerate(self.lines):
+            self.line, self.source, self.pos = index + 1, raw, 0
+            self._normalise(raw, first=index == 0)
+            while self.pos < len(self.chars):
+                self.dispatch(self.chars[self.pos])
+            self.end_line()
+            self.emit("sep", "\n", len(raw) + 1)
+        self.tokens.append(Token("end", "", len(self.lines), len(self.lines[-1]) + 1))
+        return self.tokens
+
+    # -- helpers shared with the LaTeX lexer ----------------------------------------------------
+
+    def fail(self, message: str, col: int, hint: str | None = None) -> NoReturn:
+        raise ParseError(message, source=self.source, column=col, hint=hint)
+
+    def emit(self, kind: str, text: str, col: int, exp: str = "") -> None:
+        self.tokens.append(Token(kind, text, self.line, col, exp))
+
+    def peek(self, offset: int = 0) -> str:
+        i = self.pos + offset
+        return self.chars[i] if i < len(self.chars) else ""
+
+    def col(self, offset: int = 0) -> int:
+        i = self.pos + offset
+        return self.cols[i] if i < len(self.cols) else len(self.source) + 1
+
+    def end_line(self) -> None:
+        """Hook: the LaTeX lexer checks for unclosed braces here."""
+
+    def _normalise(self, raw: str, *, first: bool) -> None:
+        # One ASCII (or specially handled) character per entry, each with its original column.
+        # NFKC is applied per character and only after superscripts, subscripts and Greek
+        # letters were taken as they are: NFKC would turn x² into x2.
+        chars: list[str] = []
+        cols: list[int] = []
+        for i, ch in enumerate(raw):
+            code = ord(ch)
+            if 0x20 <= code < 0x7F or ch in GREEK or ch in SUPERSCRIPTS or ch in SUBSCRIPTS:
+                chars.append(ch)
+            elif ch in OPERATOR_GLYPHS or ch in ROOT_GLYPHS:
+                chars.append(OPERATOR_GLYPHS.get(ch, ch))
+            elif ch == "\t" or (ch == "\ufeff" and first and i == 0):
+                chars.append(" ")
+            else:
+                chars.extend(self._unusual(ch, i + 1))
+                cols.extend([i + 1] * (len(chars) - len(cols) - 1))
+            cols.append(i + 1)
+        self.chars, self.cols = chars, cols
+
+    def _unusual(self, ch: str, col: int) -> str:
+        code = ord(ch)
+        category = unicodedata.category(ch)
+        if category == "Cc":
+            self.fail(f"control character U+{code:04X} is not allowed", col)
+        if category == "Cs":
+            self.fail(f"invalid character U+{code:04X} (a lone surrogate)", col)
+        if category == "Cf":
+            self.fail(f"invisible character U+{code:04X} is not allowed", col)
+        if category in ("Zs", "Zl", "Zp"):
+            return " "
+        if unicodedata.decomposition(ch).startswith(("<super>", "<sub>")):
+            # NFKC would turn xᵃ into xa, a different name: refuse what we do not read as a power.
+            self.fail(f"unsupported superscript or subscript (U+{code:04X})", col)
+        folded = unicodedata.normalize("NFKC", ch)
+        if folded and all(0x21 <= ord(c) < 0x7F for c in folded):
+            return folded
+        if folded in GREEK:
+            return folded
+        # Right-to-left letters and combining marks would garble the message: name them only.
+        garbling = unicodedata.bidirectional(ch) in ("R", "AL", "AN", "NSM", "BN")
+        shown = "" if garbling or not ch.isprintable() else f"'{ch}' "
+        self.fail(f"unexpected character {shown}(U+{code:04X})", col)
+
+    # -- the main dispatch -------------------------------------------------------------------------
+
+    def dispatch(self, c: str) -> None:
+        """Read one token (or skip blanks/comments) starting at the current character."""
+        col = self.col()
+        nxt = self.peek(1)
+        if c == " ":
+            self.pos += 1
+        elif c == "#":
+            self.pos = len(self.chars)
+        elif c in _DIGITS or (c == "." and nxt in _DIGITS):
+            self._number()
+        elif c in LETTERS or c == "_":
+            self._identifier()
+        elif c in GREEK:
+            self.pos += 1
+            self._name(self._subscript(GREEK[c]), col)
+        elif c in SUPERSCRIPTS:
+            self._superscript()
+        elif c in SUBSCRIPTS:
+            self.fail("unexpected subscript", col, "subscripts follow a name: W₁")
+        elif c in ROOT_GLYPHS:
+            self.pos += 1
+            self.emit("root", ROOT_GLYPHS[c], col)
+        else:
+            self._punctuation(c, nxt, col)
+
+    def _punctuation(self, c: str, nxt: str, col: int) -> None:
+        self.pos += 1
+        if c in _PLAIN_OPS:
+            if c == "/" and nxt == "/":
+                self.fail("unexpected '//'", col, "use '/' to divide")
+            self.emit("op", _PLAIN_OPS[c], col)
+        elif c == "*":
+            if nxt == "*":
+                self.pos += 1
+            self.emit("op", "^" if nxt == "*" else "*", col)
+        elif c == "!":
+            if nxt == "=":
+                self.fail("unexpected '!='", col, "comparisons are not supported")
+            if nxt == "!":
+                self.fail("unexpected '!!'", col, "double factorials are not supported")
+            self.emit("op", "!", col)
+        elif c == "=":
+            if nxt == "=":
+                self.fail("unexpected '=='", col, "use '=' to name an intermediate: y = sin(u)")
+            self.emit("eq", "=", col)
+        elif c == ":" and nxt == "=":
+            self.fail("unexpected ':='", col, "write 'name = expression'")
+        elif c == ";":
+            self.emit("sep", ";", col)
+        elif c in "({":
+            self.emit("open", c, col)
+        elif c in ")}":
+            self.emit("close", c, col)
+        elif c == "|":
+            self.emit("bar", "|", col)
+        elif c in _REFUSED:
+            message, hint = _REFUSED[c]
+            self.fail(message, col, hint)
+        else:
+            self.fail(f"unexpected '{c}'", col)
+
+    def _number(self) -> None:
+        col = self.col()
+        whole = self._digits()
+        frac = ""
+        if self.peek() == "." and self.peek(1) in _DIGITS:
+            self.pos += 1
+            frac = self._digits()
+        if len(whole) + len(frac) > MAX_LITERAL_DIGITS:
+            raise LimitError(
+                f"number literal has {len(whole) + len(frac)} digits; the limit is "
+                f"{MAX_LITERAL_DIGITS}",
+                source=self.source,
+                column=col,
+            )
+        text = (whole or "0") + (f".{frac}" if frac else "")
+        exp = ""
+        sign = 1 if self.peek(1) in ("+", "-") else 0
+        if self.peek() in ("e", "E") and self.peek(1 + sign) in _DIGITS:
+            sign_text = self.peek(1) if sign else ""
+            self.pos += 1 + sign
+            exp = sign_text + self._digits()
+            if len(exp) > MAX_LITERAL_DIGITS:
+                raise LimitError(
+                    f"exponent has more than {MAX_LITERAL_DIGITS} digits",
+                    source=self.source,
+                    column=col,
+                )
+        self.emit("num", text, col, exp)
+
+    def _digits(self) -> str:
+        start = self.pos
+        while self.pos < len(self.chars) and self.chars[self.pos] in _DIGITS:
+            self.pos += 1
+        return "".join(self.chars[start : self.pos])
+
+    def _identifier(self) -> None:
+        col = self.col()
+        start = self.pos
+        while self.pos < len(self.chars) and self.chars[self.pos] in _NAME_CHARS:
+            self.pos += 1
+        name = "".join(self.chars[start : self.pos])
+        if name.endswith("_") and self.peek() == "{":
+            name = name[:-1]
+            self.pos -= 1
+        self._name(self._subscript(name), col)
+
+    def _subscript(self, name: str) -> str:
+        """Join a subscript after a name: _1, _{12}, ₁₂ → "_1", "_12"."""
+        if self.peek() == "_" and (self.peek(1) == "{" or self.peek(1) in _ALNUM):
+            col = self.col()
+            self.pos += 1
+            if self.peek() == "{":
+                start = self.pos + 1
+                self.pos = start
+                while self.peek() in _ALNUM and self.peek():
+                    self.pos += 1
+                if self.pos == start or self.peek() != "}":
+                    self.fail("a subscript in braces may hold only letters and digits", col)
+                body = "".join(self.chars[start : self.pos])
+                self.pos += 1
+            else:
+                start = self.pos
+                while self.peek() in _NAME_CHARS and self.peek():
+                    self.pos += 1
+                body = "".join(self.chars[start : self.pos])
+            name += "_" + body
+        sub = ""
+        while self.peek() in SUBSCRIPTS and self.peek():
+            sub += SUBSCRIPTS[self.peek()]
+            self.pos += 1
+        if sub:
+            name += sub if "_" in name else "_" + sub
+        return name
+
+    def _name(self, name: str, col: int) -> None:
+        check_name(name, self.fail, col)
+        self.emit("name", name, col)
+
+    def _superscript(self) -> None:
+        # x⁻¹ reads as x^(-1): the parser needs no superscript rules of its own.
+        self.emit("op", "^", self.col())
+        self.emit("open", "(", self.col())
+        while self.peek() in SUPERSCRIPTS and self.peek():
+            col = self.col()
+            c = SUPERSCRIPTS[self.peek()]
+            if c in _DIGITS:
+                start = self.pos
+                while self.peek() in SUPERSCRIPTS and SUPERSCRIPTS[self.peek()] in _DIGITS:
+                    self.pos += 1
+                self.emit(
+                    "num", "".join(SUPERSCRIPTS[ch] for ch in self.chars[start : self.pos]), col
+                )
+                continue
+            self.pos += 1
+            if c in "+-":
+                self.emit("op", c, col)
+            elif c in "()":
+                self.emit("open" if c == "(" else "close", c, col)
+            else:
+                self.emit("name", c, col)
+        self.emit("close", ")", self.col(-1))

@@ -1,0 +1,617 @@
+"""User text → ``model.Program`` of ``model.Term`` trees, by whitelist and without recursion.
+
+Nothing here evaluates user text: a hand-written lexer (``chainrule.lexer``, LaTeX in
+``chainrule.latex``) turns it into tokens, and an iterative Pratt parser with an explicit
+stack turns those into Terms.  Every construct not listed in ``NOTATION_HELP`` is a ParseError
+that carries its line and column, so a 1000-fold composition parses and 10,000 nested
+parentheses stop at ``MAX_DEPTH`` with a LimitError instead of a RecursionError.
+
+Binding, loosest first: ``+ -`` · ``* /`` and implicit multiplication (left-associative) ·
+unary minus · ``^`` (right-associative) · postfix ``!``.  A function name without parentheses
+takes the implicit product that follows (``sin 2x`` = sin(2x)), stopping at ``+ - * / , )`` or
+at the next function name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple, NoReturn
+
+from chainrule.errors import ChainruleError, LimitError, ParseError
+from chainrule.functions import FUNCTIONS
+from chainrule.latex import LatexLexer
+from chainrule.lexer import GREEK_NAMES, MAX_LITERAL_DIGITS, NOTATION_HELP, Lexer, Token, check_name
+from chainrule.model import Assignment, Program, Term
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_INPUT_CHARS",
+    "MAX_LITERAL_DIGITS",
+    "NOTATION_HELP",
+    "format_error",
+    "parse",
+]
+
+# Longer input is refused before it is read; a 1000-layer program is about 30 kB.
+MAX_INPUT_CHARS = 200_000
+# Caps both open brackets/calls/prefixes and the depth of the Term tree, so later layers can
+# rely on it; a 1000-fold composition needs 1001.
+MAX_DEPTH = 2500
+
+# Every spelling a user may type → a key of functions.FUNCTIONS.
+ALIASES: dict[str, str] = {n: n for n in "sin cos tan sec csc cot sinh cosh tanh sech csch coth "
+                           "exp log sqrt cbrt sign Heaviside factorial erf sigmoid relu softplus "
+                           "asin acos atan asec acsc acot asinh acosh atanh".split()}  # fmt: skip
+ALIASES.update({f"arc{n}": f"a{n}" for n in ("sin", "cos", "tan", "sec", "csc", "cot")})
+ALIASES.update({f"arc{n}": f"a{n}" for n in ("sinh", "cosh", "tanh")})
+ALIASES.update({f"ar{n}": f"a{n}" for n in ("sinh", "cosh", "tanh")})
+ALIASES.update({"ln": "log", "abs": "Abs", "Abs": "Abs", "sgn": "sign", "heaviside": "Heaviside"})
+ALIASES.update({"max": "Max", "Max": "Max", "min": "Min", "Min": "Min"})
+ALIASES.update({"ReLU": "relu", "Relu": "relu", "Softplus": "softplus", "SoftPlus": "softplus"})
+# Greek names that are a function only when "(" follows: σ(a) is the sigmoid, σ alone a symbol.
+DUALS = {"sigma": "sigmoid", "gamma": "gamma", "Gamma": "gamma"}
+CONSTANTS = {"e": "E", "E": "E", "pi": "pi"}
+ABSTRACT_FUNCTIONS = ("f", "g")
+_INVERSES = {n: f"a{n}" for n in "sin cos tan sec csc cot sinh cosh tanh".split()} | {
+    "exp": "log",
+    "log": "exp",
+}
+_INTERNAL = ("\\frac", "\\root")  # made by the LaTeX lexer only: no user can type a backslash name
+
+_ADD, _MUL, _PREFIX, _POW_RIGHT, _POW = 10, 20, 25, 29, 30
+_BINARY = {"+": _ADD, "-": _ADD, "*": _MUL, "/": _MUL, "^": _POW}
+_OPERAND_STARTS = frozenset({"name", "open", "bar", "lbar", "root"})
+_CLOSERS = {"(": ")", "{": "}", "[": "]"}
+_ONE = re.compile(r"0*1(\.0*)?")
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
+_SIMPLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def parse(text: str, *, syntax: str = "auto", functions: Iterable[str] = ()) -> Program:
+    """Parse an expression or a program of ``name = expression`` statements into Terms.
+
+    Args:
+        text: the user's input; statements are separated by ``;`` or newlines.
+        syntax: "auto" (LaTeX when the text contains a backslash), "math" or "latex".
+        functions: extra names to read as abstract functions when "(" follows them.
+
+    Returns:
+        The Program: one Assignment with ``name=None`` for a bare expression.
+
+    Raises:
+        ParseError: the text is not notation chainrule reads; carries the line and column.
+        LimitError: the input is longer than MAX_INPUT_CHARS, nested deeper than MAX_DEPTH, or
+            holds a number literal longer than MAX_LITERAL_DIGITS.
+        ValueError: ``syntax`` is not one of the three names above.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse() needs a str, not {type(text).__name__}")
+    if syntax not in ("auto", "math", "latex"):
+        raise ValueError(f"syntax must be 'auto', 'math' or 'latex', not {syntax!r}")
+    if len(text) > MAX_INPUT_CHARS:
+        raise LimitError(
+            f"input is {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}",
+            hint="split the input into smaller pieces",
+        )
+    latex = syntax == "latex" or (syntax == "auto" and "\\" in text)
+    tokens = (LatexLexer if latex else Lexer)(text).run()
+    return _Parser(text, tokens, _declared(functions)).program()
+
+
+def format_error(err: ChainruleError) -> str:
+    """Render an error for a terminal: message, the source line with a caret, and the hint.
+
+    Control characters, ANSI escapes and other invisible characters in the echoed text are
+    shown escaped (``\\x1b``), never raw; very long lines are cut around the column.
+
+    Args:
+        err: any chainrule error; ``source``, ``column`` and ``hint`` are used when set.
+
+    Returns:
+        The lines joined with newlines, without a trailing newline.
+    """
+    out = [f"error: {_escape(err.message)}"]
+    if err.source is not None and err.column is not None:
+        shown, caret = _excerpt(err.source, err.column)
+        out += [f"  {shown}", "  " + " " * caret + "^"]
+    if err.hint:
+        out.append(f"hint: {_escape(err.hint)}")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class _Val(NamedTuple):
+    term: Term
+    depth: int  # of the Term tree
+    col: int  # where the operand starts: for a bracketed group, its opening bracket
+
+
+@dataclass(eq=False)
+class _Frame:
+    """A construct waiting for its next operand (a Pratt parser's recursion, made explicit)."""
+
+    kind: str  # base chain div pow prefix func fpow group
+    rbp: int
+    col: int = 0
+    op: str = ""  # chain: add/mul; prefix: neg/pos/sqrt/cbrt; group: paren/abs/call/apply/internal
+    name: str = ""  # the canonical function or abstract name
+    shown: str = ""  # that name as typed, for messages
+    items: list[_Val] = field(default_factory=list)  # chain operands or call arguments
+    neg_col: int = 0  # chain "add": column of a '-' whose operand comes next, else 0
+    in_arg: bool = False  # chain "mul" that is a function's parenthesis-free argument
+    power: _Val | None = None  # sin^2(x): the exponent
+    base: _Val | None = None  # log_2(x): the base
+    opener: Token | None = None  # group: its opening token
+
+
+class _Parser:
+    def __init__(self, text: str, tokens: list[Token], abstract: frozenset[str]) -> None:
+        self.text = text
+        self.lines = [line.removesuffix("\r") for line in text.split("\n")]
+        self.toks = tokens
+        self.abstract = abstract
+        self.assigned: set[str] = set()
+        self.source = ""
+
+    def fail(self, message: str, col: int, hint: str | None = None) -> NoReturn:
+        raise ParseError(message, source=self.source, column=col, hint=hint)
+
+    def limit(self, col: int) -> NoReturn:
+        raise LimitError(
+            f"expression is nested more than {MAX_DEPTH} levels deep",
+            source=self.source,
+            column=col,
+            hint="name intermediate results: u = …; y = sin(u)",
+        )
+
+    # -- statements ----------------------------------------------------------------------------
+
+    def program(self) -> Program:
+        toks = self.toks
+        spans: list[tuple[int, int]] = []
+        start = 0
+        for index, tok in enumerate(toks):
+            if tok.kind in ("sep", "end"):
+                if index > start:
+                    spans.append((start, index))
+                start = index + 1
+        if not spans:
+            raise ParseError("empty input", hint="type an expression such as sin(x^2)")
+        named = [toks[s].kind == "name" and toks[s + 1].kind == "eq" for s, _ in spans]
+        self.assigned = {toks[s].text for (s, _), n in zip(spans, named, strict=True) if n}
+        result = []
+        for (s, _), is_named in zip(spans, named, strict=True):
+            first = toks[s]
+            self.source = self.lines[first.line - 1]
+            if is_named:
+                self._check_target(first)
+                value = self._expression(s + 2)
+                result.append(Assignment(first.text, value, column=first.col, line=first.line))
+            elif len(spans) > 1:
+                self.fail(
+                    "expected 'name = expression'",
+                    first.col,
+                    "a bare expression must be the only statement; name it: y = …",
+                )
+            else:
+                result.append(Assignment(None, self._expression(s), column=1, line=first.line))
+        return Program(source=self.text, assignments=tuple(result))
+
+    def _check_target(self, tok: Token) -> None:
+        name = tok.text
+        if name in CONSTANTS:
+            what = "Euler's number" if CONSTANTS[name] == "E" else "the constant π"
+            self.fail(f"'{name}' is {what} and cannot be assigned", tok.col, "choose another name")
+        if name in ALIASES or name.startswith("log_"):
+            self.fail(
+                f"'{name}' is a function and cannot be assigned", tok.col, "choose another name"
+            )
+
+    # -- the expression machine ----------------------------------------------------------------
+
+    def _expression(self, start: int) -> Term:
+        toks = self.toks
+        stack = [_Frame("base", 0)]
+        groups: list[_Frame] = []  # the open bracket/call/bar frames, innermost last
+        nesting = 0
+        val: _Val | None = None
+        i = start
+        while True:
+            tok = toks[i]
+            top = stack[-1]
+            if val is None:
+                i, val, frame = self._operand(i, top)
+                if frame is not None:
+                    nesting += 1
+                    if nesting > MAX_DEPTH:
+                        self.limit(tok.col)
+                    stack.append(frame)
+                    if frame.kind == "group":
+                        groups.append(frame)
+                continue
+            if tok.kind == "num":
+                self.fail(f"missing operator before the number {tok.text}", tok.col,
+                          "write '*' to multiply")  # fmt: skip
+            if tok.kind == "op" and tok.text == "!":
+                val = self._make("call", [val], val.col, "factorial")
+                i += 1
+                continue
+            lbp = self._lbp(i, top, groups)
+            if top.kind == "chain" and lbp == top.rbp and self._continues(top, tok):
+                top.items.append(self._chain_item(top, val))
+                if tok.kind == "op":
+                    top.neg_col = tok.col if tok.text == "-" else 0
+                    i += 1
+                val = None
+            elif lbp > top.rbp:
+                stack.append(self._led(tok, val, top))
+                i += tok.kind == "op"
+                val = None
+            elif top.kind == "base":
+                if tok.kind in ("sep", "end"):
+                    return val.term
+                self._unexpected(tok)
+            elif top.kind == "group":
+                i, val = self._group_token(i, top, val)
+                if val is not None:
+                    stack.pop()
+                    groups.pop()
+                    nesting -= 1
+            elif top.kind == "fpow":
+                stack.pop()
+                stack.append(self._after_power(top, val, tok))
+                i += tok.kind == "open"
+                val = None
+                if stack[-1].kind == "group":
+                    groups.append(stack[-1])
+            else:
+                stack.pop()
+                nesting -= top.kind in ("prefix", "func")
+                val = self._reduce(top, val)
+
+    def _operand(self, i: int, top: _Frame) -> tuple[int, _Val | None, _Frame | None]:
+        """Read what starts an operand: a leaf (returned as a value) or a new frame."""
+        tok = self.toks[i]
+        kind = tok.kind
+        if kind == "num":
+            return i + 1, self._number(tok), None
+        if kind == "name":
+            return self._name(i)
+        if kind == "open":
+            return i + 1, None, _Frame("group", 0, tok.col, "paren", opener=tok)
+        if kind in ("bar", "lbar"):
+            return i + 1, None, _Frame("group", 0, tok.col, "abs", opener=tok)
+        if kind == "root":
+            return i + 1, None, _Frame("prefix", _POW_RIGHT, tok.col, tok.text)
+        if kind == "op" and tok.text in "+-" and top.kind != "func":
+            return (
+                i + 1,
+                None,
+                _Frame("prefix", _PREFIX, tok.col, "neg" if tok.text == "-" else "pos"),
+            )
+        self._missing_operand(i, top)
+
+    def _name(self, i: int) -> tuple[int, _Val | None, _Frame | None]:
+        tok, nxt = self.toks[i], self.toks[i + 1]
+        name, col = tok.text, tok.col
+        opens = nxt.kind == "open"
+        if name in self.assigned:
+            return i + 1, _leaf("symbol", name, col), None
+        if name in CONSTANTS:
+            return i + 1, _leaf("constant", CONSTANTS[name], col), None
+        if name in _INTERNAL:
+            frame = _Frame("group", 0, col, "internal", name, name, opener=nxt)
+            return i + 2, None, frame
+        base: _Val | None = None
+        if name in DUALS and opens:
+            canonical = DUALS[name]
+        elif name in ALIASES:
+            canonical = ALIASES[name]
+        elif name.startswith("log_"):
+            canonical, base = "log", self._log_base(name[4:], col)
+        elif opens and name in self.abstract:
+            return i + 2, None, _Frame("group", 0, col, "apply", name, name, opener=nxt)
+        elif opens and not _letter_like(name):
+            self._unknown_function(name, col)
+        else:
+            return i + 1, _leaf("symbol", name, col), None
+        if nxt.kind == "op" and nxt.text == "^":
+            return (
+                i + 2,
+                None,
+                _Frame("fpow", _POW_RIGHT, col, name=canonical, shown=name, base=base),
+            )
+        if opens:
+            frame = _Frame("group", 0, col, "call", canonical, name, base=base, opener=nxt)
+            return i + 2, None, frame
+        return i + 1, None, _Frame("func", _MUL, col, name=canonical, shown=name, base=base)
+
+    def _lbp(self, i: int, top: _Frame, groups: list[_Frame]) -> int:
+        tok = self.toks[i]
+        if tok.kind == "op":
+            return _BINARY.get(tok.text, 0)
+        if tok.kind == "bar" and groups and groups[-1].op == "abs":
+            return 0  # closes the innermost |…|
+        if tok.kind in _OPERAND_STARTS:  # implicit multiplication
+            stops = self._starts_function(i)
+            if top.kind == "func":
+                return 0 if stops else _MUL + 1
+            if top.kind == "chain" and top.in_arg and stops:
+                return 0
+            return _MUL
+        return 0
+
+    def _starts_function(self, i: int) -> bool:
+        tok = self.toks[i]
+        if tok.kind == "root":
+            return True
+        if tok.kind != "name" or tok.text in self.assigned:
+            return False
+        opens = self.toks[i + 1].kind == "open"
+        name = tok.text
+        if name in DUALS or name in self.abstract:
+            return opens
+        return name in ALIASES or name.startswith("log_") or name == "\\root"
+
+    def _continues(self, top: _Frame, tok: Token) -> bool:
+        if top.op == "add":
+            return tok.kind == "op" and tok.text in "+-"
+        if tok.kind == "op":
+            return tok.text == "*" and not top.in_arg
+        return tok.kind in _OPERAND_STARTS
+
+    def _led(self, tok: Token, val: _Val, top: _Frame) -> _Frame:
+        text = tok.text if tok.kind == "op" else "implicit"
+        if text in ("+", "-"):
+            return _Frame(
+                "chain", _ADD, val.col, "add", items=[val], neg_col=tok.col * (text == "-")
+            )
+        if text in ("*", "implicit"):
+            in_arg = text == "implicit" and top.kind == "func"
+            return _Frame("chain", _MUL, val.col, "mul", items=[val], in_arg=in_arg)
+        if text == "/":
+            return _Frame("div", _MUL, val.col, items=[val])
+        return _Frame("pow", _POW_RIGHT, val.col, items=[val])
+
+    def _chain_item(self, top: _Frame, val: _Val) -> _Val:
+        return self._make("neg", [val], top.neg_col) if top.neg_col else val
+
+    def _reduce(self, top: _Frame, val: _Val) -> _Val:
+        kind = top.kind
+        if kind == "chain":
+            items = [*top.items, self._chain_item(top, val)]
+            return self._make(top.op, items, top.col)
+        if kind in ("div", "pow"):
+            return self._make(kind, [top.items[0], val], top.col)
+        if kind == "func":
+            return self._call(top, [val])
+        if top.op == "neg":
+            return self._make("neg", [val], top.col)
+        if top.op == "pos":
+            return _Val(val.term, val.depth, top.col)
+        return self._make("call", [val], top.col, top.op)  # √ ∛
+
+    def _after_power(self, top: _Frame, power: _Val, tok: Token) -> _Frame:
+        term = power.term
+        if term.op == "neg" and term.args[0].op == "number" and _ONE.fullmatch(term.args[0].text):
+            inverse = _INVERSES.get(top.name)
+            hint = (
+                f"did you mean {inverse}(x)?"
+                if inverse
+                else f"write 1/{top.shown}(x) for the reciprocal"
+            )
+            self.fail(f"{top.shown}^-1(x) is ambiguous", top.col, hint)
+        if tok.kind == "open":
+            return _Frame(
+                "group", 0, top.col, "call", top.name, top.shown, power=power, base=top.base,
+                opener=tok,
+            )  # fmt: skip
+        return _Frame(
+            "func", _MUL, top.col, name=top.name, shown=top.shown, power=power, base=top.base
+        )
+
+    def _group_token(self, i: int, group: _Frame, val: _Val) -> tuple[int, _Val | None]:
+        """Handle the token that ends an operand inside a group: ',', a closer, or an error."""
+        tok = self.toks[i]
+        opener = group.opener
+        assert opener is not None
+        if tok.kind == "op" and tok.text == ",":
+            if group.op == "paren" or group.op == "abs":
+                self.fail("unexpected ','", tok.col, "commas separate function arguments only")
+            group.items.append(val)
+            return i + 1, None
+        if tok.kind == "close" and group.op != "abs":
+            expected = _CLOSERS[opener.text]
+            if tok.text != expected:
+                self.fail(
+                    f"mismatched '{tok.text}': expected '{expected}' to close '{opener.text}' "
+                    f"at column {opener.col}",
+                    tok.col,
+                )
+            return i + 1, self._close(group, val)
+        if tok.kind in ("bar", "rbar") and group.op == "abs":
+            return i + 1, self._close(group, val)
+        if tok.kind in ("sep", "end"):
+            if group.op == "abs":
+                self.fail(f"unclosed '|' opened at column {opener.col}", opener.col)
+            what = "parenthesis" if opener.text == "(" else f"'{opener.text}'"
+            self.fail(f"unbalanced {what} opened at column {opener.col}", opener.col)
+        if tok.kind == "eq":
+            keyword = group.op in ("call", "apply")
+            hint = "keyword arguments are not supported" if keyword else None
+            self.fail("unexpected '='", tok.col, hint)
+        shown = "|" if group.op == "abs" else opener.text
+        self.fail(
+            f"unexpected '{tok.text}': '{shown}' at column {opener.col} is still open", tok.col
+        )
+
+    def _close(self, group: _Frame, val: _Val) -> _Val:
+        args = [*group.items, val]
+        if group.op == "paren":
+            return _Val(val.term, val.depth, group.col)
+        if group.op == "abs":
+            return self._make("call", [val], group.col, "Abs")
+        if group.op == "apply":
+            return self._make("apply", args, group.col, group.name)
+        if group.op == "call":
+            return self._call(group, args)
+        if len(args) != 2:
+            what = "\\frac{a}{b}" if group.name == "\\frac" else "\\sqrt[n]{x}"
+            self.fail(f"{what} takes exactly two arguments", group.col)
+        if group.name == "\\frac":
+            return self._make("div", args, group.col)
+        index, radicand = args
+        if index.term.op == "number" and index.term.text in ("2", "3"):
+            return self._make(
+                "call", [radicand], group.col, "sqrt" if index.term.text == "2" else "cbrt"
+            )
+        one = _leaf("number", "1", group.col)
+        return self._make("pow", [radicand, self._make("div", [one, index], group.col)], group.col)
+
+    def _call(self, frame: _Frame, args: list[_Val]) -> _Val:
+        allowed = (1,) if frame.base is not None else FUNCTIONS[frame.name][1]
+        if len(args) not in allowed:
+            counts = f"{allowed[0]}" if len(allowed) == 1 else f"{allowed[0]} to {allowed[-1]}"
+            noun = "argument" if allowed == (1,) else "arguments"
+            self.fail(
+                f"{frame.shown} takes {counts} {noun}, got {len(args)}",
+                frame.col,
+                "write max(a, b)" if frame.name in ("Max", "Min") else None,
+            )
+        if frame.base is not None:
+            args = [*args, frame.base]
+        value = self._make("call", args, frame.col, frame.name)
+        if frame.power is not None:
+            value = self._make("pow", [value, frame.power], frame.col)
+        return value
+
+    def _make(self, op: str, args: list[_Val], col: int, text: str = "") -> _Val:
+        depth = 1 + max(a.depth for a in args)
+        if depth > MAX_DEPTH:
+            self.limit(col)
+        return _Val(Term(op, tuple(a.term for a in args), text, col), depth, col)
+
+    def _number(self, tok: Token) -> _Val:
+        mantissa = _leaf("number", tok.text, tok.col)
+        if not tok.exp:
+            return mantissa
+        # 1e-3 → 1·10^(-3): never a big integer, so 1e100000000000 costs nothing.
+        exponent = _leaf("number", tok.exp.lstrip("+-"), tok.col)
+        if tok.exp.startswith("-"):
+            exponent = self._make("neg", [exponent], tok.col)
+        power = self._make("pow", [_leaf("number", "10", tok.col), exponent], tok.col)
+        return self._make("mul", [mantissa, power], tok.col)
+
+    def _log_base(self, text: str, col: int) -> _Val:
+        if _NUMBER.fullmatch(text):
+            return _leaf("number", text, col)
+        if text in CONSTANTS:
+            return _leaf("constant", CONSTANTS[text], col)
+        if _SIMPLE_NAME.fullmatch(text) and text not in ALIASES and text not in DUALS:
+            check_name(text, self.fail, col)
+            return _leaf("symbol", text, col)
+        self.fail(f"unclear logarithm base '{text}'", col, "write log_2(x) or log_{b}(x)")
+
+    # -- messages ------------------------------------------------------------------------------
+
+    def _unknown_function(self, name: str, col: int) -> NoReturn:
+        known = sorted(set(ALIASES) | set(DUALS) | self.abstract)
+        close = difflib.get_close_matches(name, known, n=1)
+        if close:
+            hint = f"did you mean '{close[0]}'?"
+        else:
+            hint = f"to multiply write {name}*(…); for an abstract function use --func {name}"
+        self.fail(f"unknown function '{name}'", col, hint)
+
+    def _missing_operand(self, i: int, top: _Frame) -> NoReturn:
+        tok = self.toks[i]
+        if top.kind == "func":
+            hint = (
+                f"write {top.shown}({tok.text}…)" if tok.text in "+-" else f"write {top.shown}(x)"
+            )
+            self.fail(f"function '{top.shown}' needs an argument", top.col, hint)
+        if top.kind == "group" and self.toks[i - 1] is top.opener and tok.kind == "close":
+            if top.op == "paren":
+                self.fail("empty parentheses", top.col)
+            self.fail(f"'{top.shown}' needs an argument", top.col)
+        if tok.kind in ("sep", "end"):
+            prev = self.toks[i - 1]
+            self.fail(f"expected an expression after '{prev.text}'", tok.col)
+        self._unexpected(tok)
+
+    def _unexpected(self, tok: Token) -> NoReturn:
+        if tok.kind == "eq":
+            self.fail("unexpected '='", tok.col, "only 'name = expression' statements assign")
+        self.fail(f"unexpected '{tok.text}'", tok.col)
+
+
+def _leaf(op: str, text: str, col: int) -> _Val:
+    return _Val(Term(op, (), text, col), 1, col)
+
+
+def _letter_like(name: str) -> bool:
+    """x, W1, x_i, θ₁: a one-letter name, which multiplies a bracket instead of calling it."""
+    stem = name.split("_", 1)[0].rstrip("0123456789")
+    return len(stem) == 1 or stem in GREEK_NAMES
+
+
+def _declared(functions: Iterable[str]) -> frozenset[str]:
+    names = set(ABSTRACT_FUNCTIONS)
+    for name in functions:
+
+        def fail(message: str, col: int, hint: str | None, name: str = name) -> NoReturn:
+            raise ParseError(message, source=name, column=None, hint=hint)
+
+        if not isinstance(name, str) or not _SIMPLE_NAME.fullmatch(name):
+            shown = _escape(repr(name))
+            raise ParseError(f"invalid function name {shown}", hint="use letters, digits and _")
+        check_name(name, fail, 0)
+        if name in ALIASES or name in DUALS or name in CONSTANTS or name.startswith("log_"):
+            fail(f"'{name}' is already a built-in name", 0, "choose another name")
+        names.add(name)
+    return frozenset(names)
+
+
+# -- format_error helpers ---------------------------------------------------------------------
+
+_WINDOW = 60  # characters shown on each side of the column in a long line
+
+
+def _shown(ch: str) -> str:
+    if ch.isprintable():
+        return ch
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _width(text: str) -> int:
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _escape(text: str) -> str:
+    return "".join(_shown(ch) for ch in text)
+
+
+def _excerpt(source: str, column: int) -> tuple[str, int]:
+    """The (escaped) part of the line to show and the caret's offset in display cells."""
+    index = min(max(column - 1, 0), len(source))
+    start = max(0, index - _WINDOW)
+    stop = min(len(source), index + _WINDOW)
+    before = ("…" if start else "") + "".join(
+        " " if ch == "\t" else _shown(ch) for ch in source[start:index]
+    )
+    after = "".join(" " if ch == "\t" else _shown(ch) for ch in source[index:stop])
+    return before + after + ("…" if stop < len(source) else ""), _width(before)
