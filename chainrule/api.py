@@ -64,11 +64,15 @@ def resolve_wrt(graph: Graph, wrt: Sequence[str] | str | None) -> tuple[str, ...
                 f"several variables ({', '.join(names)}): choose with --wrt NAME or --wrt all",
                 source=graph.source,
             )
-        return names or ("x",)
+        return names or (_free_name(graph),)
     asked = [wrt] if isinstance(wrt, str) else list(wrt)
     chosen: list[str] = []
     for name in asked:
         chosen.extend(names if name == "all" else [name])
-    if not names and chosen == ["x"]:
-        return ("x",)
     return tuple(dict.fromkeys(chosen))
+
+
+def _free_name(graph: Graph) -> str:
+    """A variable for a constant's derivative (which is 0): x, unless a node is called x."""
+    taken = {n.name for n in graph.nodes}
+    return next(n for n in ("x", "t", "s", "z", "var") if n not in taken)

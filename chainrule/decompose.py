@@ -101,10 +101,21 @@ class _Decomposer:
             if a.name in self.assigned:
                 first = self.assigned[a.name]
                 raise ProgramError(
-                    f"'{a.name}' is defined twice (lines {first.line} and {a.line})",
-                    source=self.program.source,
+                    f"'{a.name}' is defined twice ({self._where(first)} and {self._where(a)})",
+                    source=self._line(a),
+                    column=a.column,
                 )
             self.assigned[a.name] = a
+
+    def _line(self, a: Assignment) -> str:
+        lines = self.program.source.splitlines() or [""]
+        return lines[min(a.line, len(lines)) - 1]
+
+    def _where(self, a: Assignment, column: int | None = None) -> str:
+        """'line 3' in a program of several lines; 'column 12' when it is all on one line."""
+        if "\n" in self.program.source.strip():
+            return f"on line {a.line}" if column is not None else f"line {a.line}"
+        return f"at column {column or a.column}" if column is not None else f"column {a.column}"
 
     def _output_name(self, of: str | None) -> str:
         if of is None or (self.bare and of == self.nodes[-1].name):
@@ -157,10 +168,11 @@ class _Decomposer:
         name = term.text
         if name in self.assigned and name not in self.defined:
             later = self.assigned[name]
-            where = "its own definition" if later is assignment else f"line {later.line}"
+            where = "its own definition" if later is assignment else self._where(later)
             raise ProgramError(
-                f"'{name}' is used on line {assignment.line} before it is defined ({where})",
-                source=self.program.source,
+                f"'{name}' is used {self._where(assignment, term.column)} before it is defined "
+                f"({where})",
+                source=self._line(assignment),
                 column=term.column,
             )
         return self._symbol(name)

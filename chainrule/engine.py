@@ -96,7 +96,7 @@ class _Engine:
             len(n.parents) > 1 for n in graph.nodes if n.name in relevant
         )
         notes: list[str] = []
-        if not graph.inputs:
+        if not graph.inputs and any(w not in self.position for w in self.wrt):
             notes.append("the expression has no variables: its derivative is 0")
         return Derivation(
             graph=graph,

@@ -68,8 +68,19 @@ def test_readme_network_excerpts_are_real_output() -> None:
     headline = _chainrule(["derive", net, "--wrt", "W1"])
     backprop = _chainrule(["derive", net, "--wrt", "all"])
     texts = _blocks("text")
-    assert texts[0] in headline.replace("  ∂L/∂W₁", "∂L/∂W₁").replace("\n         =", "\n       =")
-    assert texts[1] in backprop
+    chain = next(t for t in texts if t.startswith("∂L/∂W₁ = ∂L/∂z"))
+    reverse = next(t for t in texts if t.startswith("Backpropagation"))
+    assert chain in headline.replace("  ∂L/∂W₁", "∂L/∂W₁").replace("\n         =", "\n       =")
+    assert reverse in backprop
+
+
+def test_readme_error_example_is_real_output() -> None:
+    shown = next(t for t in _blocks("text") if t.startswith("error: unknown function"))
+    result = subprocess.run(
+        [sys.executable, "-m", "chainrule", "derive", "sinn(x)"], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert result.stderr == shown
 
 
 @pytest.mark.parametrize("name", ["sin_x2", "network_w1", "pipeline"])
@@ -108,3 +119,10 @@ def test_latex_notes_example_compiles(tmp_path: Path) -> None:
         capture_output=True,
     )
     assert (out / "notes.pdf").stat().st_size > 1000
+
+
+def test_readme_notation_is_the_help_text() -> None:
+    from chainrule.lexer import NOTATION_HELP
+
+    for line in NOTATION_HELP.splitlines()[1:]:
+        assert line.strip() in README, line
