@@ -151,6 +151,12 @@ class _Decomposer:
             args = [values[id(a)] for a in term.args]
             try:
                 values[id(term)] = self._combine(term, args, is_root=term is root)
+                if values[id(term)][0].has(sympy.zoo, sympy.nan):
+                    raise MathError(
+                        "the expression is undefined: it divides by zero (or is 0/0, ∞ − ∞, …)",
+                        source=self.program.source,
+                        column=term.column or None,
+                    )
             except (ValueError, TypeError, ArithmeticError) as exc:
                 # sympy refuses some constant arguments outright (max(0, nan) is "not
                 # comparable"): the input's fault, said in one line.

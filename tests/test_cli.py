@@ -125,7 +125,10 @@ def test_program_from_file(cli, tmp_path) -> None:
 @pytest.mark.parametrize(
     ("program", "message"),
     [
-        ("h = sigmoid(a); a = x + 1; L = h^2", "'a' is used at column 13 before it is defined (column 17)"),
+        (
+            "h = sigmoid(a); a = x + 1; L = h^2",
+            "'a' is used at column 13 before it is defined (column 17)",
+        ),
         ("a = x; a = 2*x; L = a", "'a' is defined twice"),
     ],
 )

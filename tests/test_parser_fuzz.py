@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 
+import sympy
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
@@ -273,9 +274,19 @@ class Printer:
 
 def _meaning(term: Term) -> object:
     try:
-        return to_sympy(term)
+        meaning = to_sympy(term)
     except (ValueError, TypeError, ZeroDivisionError):  # e.g. Max(zoo): sympy cannot build it
         reject()
+    # sympy's arithmetic with zoo/nan is not canonical (zoo·(x+1) vs zoo·(2x+2)): the same
+    # text can build unequal forms, so such terms say nothing about the parser.
+    if meaning.has(sympy.zoo, sympy.nan):
+        reject()
+    return meaning
+
+
+def _same(expected: object, got: object) -> bool:
+    """Equal meanings: a*(b/c) printed as a*b/c reads back as (a*b)/c, equal but not alike."""
+    return bool(expected == got or sympy.simplify(expected - got) == 0)  # type: ignore[operator]
 
 
 @ROUNDTRIP
@@ -284,7 +295,7 @@ def test_printed_terms_parse_back_to_the_same_meaning(term: Term, rng: random.Ra
     text = Printer(rng, latex=False).text(term)
     parsed = parse(text, syntax="math")
     assert parsed.is_expression, text
-    assert _meaning(term) == to_sympy(parsed.assignments[0].value), text
+    assert _same(_meaning(term), to_sympy(parsed.assignments[0].value)), text
 
 
 @ROUNDTRIP
@@ -292,7 +303,7 @@ def test_printed_terms_parse_back_to_the_same_meaning(term: Term, rng: random.Ra
 def test_printed_latex_parses_back_to_the_same_meaning(term: Term, rng: random.Random) -> None:
     text = Printer(rng, latex=True).text(term)
     parsed = parse(text, syntax="latex")
-    assert _meaning(term) == to_sympy(parsed.assignments[0].value), text
+    assert _same(_meaning(term), to_sympy(parsed.assignments[0].value)), text
 
 
 @settings(max_examples=150, deadline=None)
@@ -304,4 +315,4 @@ def test_printed_programs_parse_back(statements: list[tuple[str, Term]]) -> None
     program = parse(text)
     assert [s.name for s in program.assignments] == [name for name, _ in statements]
     for (_, term), statement in zip(statements, program.assignments, strict=True):
-        assert _meaning(term) == to_sympy(statement.value), text
+        assert _same(_meaning(term), to_sympy(statement.value)), text

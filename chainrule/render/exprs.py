@@ -16,8 +16,10 @@ sympy printers' own recursion is safe; we add none over depth.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 import sympy
@@ -430,6 +432,26 @@ class _LatexPrinter(LatexPrinter):  # type: ignore[misc]
         return str(super()._print_Derivative(expr))
 
 
+@contextlib.contextmanager
+def _long_integers() -> Iterator[None]:
+    """Let ``str`` write integers past Python's 4,300-digit guard while printing.
+
+    The parser caps literals at 4,000 digits, but their products (1e3000·1e3000) are exact
+    integers that must print exactly; the worker's time budget bounds the quadratic cost the
+    guard exists for.
+    """
+    get = getattr(sys, "get_int_max_str_digits", None)
+    if get is None:  # Pythons before the guard existed
+        yield
+        return
+    previous = get()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(previous)
+
+
 def to_python(expr: Any) -> str:
     """Python/sympy syntax that ``sympy.parse_expr`` reads back (the JSON contract's strings).
 
@@ -439,7 +461,8 @@ def to_python(expr: Any) -> str:
     Returns:
         E.g. ``2*x*cos(x**2)``, ``sigmoid(a)*(1 - sigmoid(a))``, ``dL_dz*W2``.
     """
-    return str(_PythonPrinter().doprint(expr))
+    with _long_integers():
+        return str(_PythonPrinter().doprint(expr))
 
 
 def to_unicode(expr: Any, *, partial: bool = True) -> str:
@@ -452,7 +475,8 @@ def to_unicode(expr: Any, *, partial: bool = True) -> str:
     Returns:
         The expression on one line, minus signs as U+2212.
     """
-    return str(_UnicodePrinter({"partial": partial}).doprint(expr))
+    with _long_integers():
+        return str(_UnicodePrinter({"partial": partial}).doprint(expr))
 
 
 def to_latex(expr: Any, *, partial: bool = True) -> str:
@@ -465,7 +489,8 @@ def to_latex(expr: Any, *, partial: bool = True) -> str:
     Returns:
         LaTeX for math mode.
     """
-    return str(_LatexPrinter({"partial": partial}).doprint(expr))
+    with _long_integers():
+        return str(_LatexPrinter({"partial": partial}).doprint(expr))
 
 
 def derivative_symbol(of: str, wrt: str, partial: bool, style: Style = "unicode") -> str:
