@@ -161,7 +161,7 @@ class _Engine:
             children = [c for c in self.children.get(name, ()) if (c, name) in factors]
             terms = tuple(AdjointTerm(c, factors[(c, name)].derivative) for c in children)
             recurrence = sympy.Add(*(_upstream(out, t.child) * t.factor for t in terms))
-            estimate = sum(size[t.child] + _tree_size(t.factor) + 1 for t in terms)
+            estimate = sum(size[t.child] + tree_size(t.factor) + 1 for t in terms)
             size[name] = estimate
             self.result_size[name] = sum(
                 self.result_size[t.child] + _substituted_size(t.factor, full_size, {})[0] + 1
@@ -330,7 +330,7 @@ def _upstream(out: str, child: str) -> sympy.Expr:
     return sympy.Integer(1) if child == out else Upstream(out, child)
 
 
-def _tree_size(expr: sympy.Expr) -> int:
+def tree_size(expr: sympy.Expr) -> int:
     """Number of nodes in the expression tree (iterative)."""
     count = 0
     stack = [expr]

@@ -11,6 +11,7 @@ import dataclasses
 
 import sympy
 
+from chainrule.engine import tree_size
 from chainrule.model import ChainRule, Derivation
 
 SIMPLIFY_MAX_NODES = 150  # larger results are left as they are
@@ -43,7 +44,7 @@ def simplify_results(derivation: Derivation) -> Derivation:
 
 
 def _simpler(result: sympy.Expr) -> sympy.Expr | None:
-    if _size(result) > SIMPLIFY_MAX_NODES or not _worth_trying(result):
+    if tree_size(result) > SIMPLIFY_MAX_NODES or not _worth_trying(result):
         return None
     try:
         candidate = sympy.simplify(result)
@@ -65,11 +66,3 @@ def _worth_trying(result: sympy.Expr) -> bool:
     if result.is_Add:
         return True
     return any(p.exp.is_negative for p in result.atoms(sympy.Pow))
-
-
-def _size(expr: sympy.Expr) -> int:
-    count, stack = 0, [expr]
-    while stack:
-        count += 1
-        stack.extend(stack.pop().args)
-    return count

@@ -36,6 +36,16 @@ def program(pairs: Iterable[tuple[str, Term]], source: str = "<test>") -> Progra
     return Program(source, tuple(Assignment(n, t, line=i + 1) for i, (n, t) in enumerate(pairs)))
 
 
+def walk(term: Term) -> list[Term]:
+    """Every term in the tree, the root first (iterative)."""
+    out, stack = [], [term]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(current.args)
+    return out
+
+
 def real(name: str) -> sympy.Symbol:
     return sympy.Symbol(name, real=True)
 

@@ -10,7 +10,6 @@ import sympy
 
 from chainrule.errors import ChainruleError, LimitError, ParseError
 from chainrule.functions import FUNCTIONS, relu, sigmoid, softplus
-from chainrule.model import Term
 from chainrule.parser import (
     ALIASES,
     DUALS,
@@ -20,7 +19,7 @@ from chainrule.parser import (
     format_error,
     parse,
 )
-from tests.helpers import to_sympy
+from tests.helpers import to_sympy, walk
 
 x, y, z, a, b, t, u, w = (sympy.Symbol(n, real=True) for n in "xyzabtuw")
 E, pi = sympy.E, sympy.pi
@@ -331,7 +330,7 @@ def test_scientific_literal_is_never_expanded() -> None:
 
 def test_number_texts_are_plain_decimals() -> None:
     for text in ("2.5", ".5", "１２", "1e5", "3.25e-2"):
-        for term in _walk(parse(text).assignments[0].value):
+        for term in walk(parse(text).assignments[0].value):
             if term.op == "number":
                 assert term.text.replace(".", "", 1).isdigit() and term.text.isascii()
 
@@ -343,7 +342,7 @@ def test_every_alias_is_a_known_function() -> None:
 def test_term_ops_and_call_names_are_known() -> None:
     program = parse(r"y = \frac{\sin(x)}{|x|} + f(x)^2 - 3!; z = log_2(y) + max(y, 1)")
     for assignment in program.assignments:
-        for term in _walk(assignment.value):
+        for term in walk(assignment.value):
             assert term.op in ("number", "symbol", "constant", "add", "mul", "neg", "div",
                                "pow", "call", "apply")  # fmt: skip
             if term.op == "call":
@@ -604,12 +603,3 @@ def test_notation_help_needs_no_sympy() -> None:
     code = "import sys; from chainrule.lexer import NOTATION_HELP; print('sympy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-
-
-def _walk(term: Term) -> list[Term]:
-    out, stack = [], [term]
-    while stack:
-        current = stack.pop()
-        out.append(current)
-        stack.extend(current.args)
-    return out

@@ -22,8 +22,8 @@ import chainrule.lexer
 import chainrule.parser
 from chainrule.errors import ChainruleError, LimitError, ParseError
 from chainrule.lexer import Lexer
-from chainrule.model import Term
 from chainrule.parser import MAX_INPUT_CHARS, parse
+from tests.helpers import walk
 
 PAYLOADS = [
     "__import__('os').system('touch {marker}')",
@@ -174,12 +174,12 @@ def test_harmless_lookalike_names_are_fine() -> None:
 @pytest.mark.parametrize("text", ["2**2**2**99", "10**10**10", "factorial(10**9)", "9**9**9**9"])
 def test_huge_powers_parse_into_small_terms(text: str) -> None:
     term = parse(text).assignments[0].value
-    assert all(len(t.text) < 10 for t in _walk(term))
+    assert all(len(t.text) < 10 for t in walk(term))
 
 
 def test_huge_scientific_literal_is_never_expanded() -> None:
     term = parse("1e100000000000 * x").assignments[0].value
-    assert max(len(t.text) for t in _walk(term)) == len("100000000000")
+    assert max(len(t.text) for t in walk(term)) == len("100000000000")
 
 
 def test_ten_thousand_parentheses_are_a_limit_error() -> None:
@@ -265,12 +265,3 @@ def test_parsing_trips_no_evaluator(template: str, marker: Path) -> None:
         except (ChainruleError, _TrippedError):
             pass
     assert calls == []
-
-
-def _walk(term: Term) -> list[Term]:
-    out, stack = [], [term]
-    while stack:
-        current = stack.pop()
-        out.append(current)
-        stack.extend(current.args)
-    return out
