@@ -10,7 +10,7 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any
 
 import click
@@ -54,7 +54,6 @@ class Options:
     timeout: float = 5.0
     memory_mb: int = 1024
     isolate: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,7 +68,7 @@ def main() -> None:
     "-f",
     "--file",
     "file",
-    type=click.File("r", encoding="utf-8"),
+    type=click.File("rb"),
     help="Read one expression or program from FILE ('-' for stdin).",
 )
 @click.option(
@@ -130,7 +129,7 @@ def main() -> None:
 @click.option("--debug", is_flag=True, help="Show tracebacks; run in this process.")
 def derive(
     expression: str | None,
-    file: IO[str] | None,
+    file: IO[bytes] | None,
     wrt: tuple[str, ...],
     of: str | None,
     fmt: str,
@@ -170,11 +169,15 @@ def derive(
     if expression is not None and file is not None:
         raise click.UsageError("give EXPRESSION or --file, not both")
     if file is not None:
-        sys.exit(_single(file.read(), options, debug))
+        text = _read_file(file)
+        if not isinstance(text, str):
+            click.echo(text.error_text, err=True)
+            sys.exit(text.exit_code)
+        sys.exit(_single(text, options, debug))
     if expression is None and sys.stdin is not None and sys.stdin.isatty():
         raise click.UsageError("missing EXPRESSION (or pipe expressions on stdin)")
     if expression is None or expression == "-":
-        lines: Iterator[tuple[int, str | None]] = _stdin_lines()
+        lines: Iterator[tuple[int, Any]] = _stdin_lines()
         if sys.stderr.isatty():
             lines = _with_progress(list(lines))
         sys.exit(_batch(lines, options, debug))
@@ -194,18 +197,17 @@ def _single(text: str, options: Options, debug: bool) -> int:
     return EXIT_OK
 
 
-def _batch(lines: Iterator[tuple[int, str | None]], options: Options, debug: bool) -> int:
+def _batch(lines: Iterator[tuple[int, Any]], options: Options, debug: bool) -> int:
     from chainrule.runner import run
 
     status = EXIT_OK
     first = True
     for number, text in lines:
-        if text is None:  # undecodable line
-            outcome = _undecodable(number, options)
-            source = ""
-        else:
+        if isinstance(text, str):
             outcome = run(text, options, debug=debug)
             source = text
+        else:  # a line that could not be read: text is its failed Outcome
+            outcome, source = text, ""
         if outcome.error is not None:
             status = max(status, outcome.exit_code)
             click.echo(f"line {number}: {outcome.error_text}", err=True)
@@ -216,6 +218,8 @@ def _batch(lines: Iterator[tuple[int, str | None]], options: Options, debug: boo
             click.echo("")
         first = False
         _emit(outcome.output, options)
+        for note in outcome.warnings:
+            click.echo(f"line {number}: note: {note}", err=True)
     return status
 
 
@@ -227,32 +231,67 @@ def _emit(output: str, options: Options) -> None:
         click.echo(output.rstrip("\n"))
 
 
-def _stdin_lines() -> Iterator[tuple[int, str | None]]:
-    """(line number, text) for each line worth deriving; text None when not valid UTF-8."""
-    stream = click.get_binary_stream("stdin")
-    for number, raw in enumerate(stream, start=1):
-        try:
-            text = raw.decode("utf-8").rstrip("\r\n")
-        except UnicodeDecodeError:
-            yield number, None
-            continue
-        stripped = text.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        yield number, text
-
-
-def _with_progress(lines: list[tuple[int, str | None]]) -> Iterator[tuple[int, str | None]]:
+def _with_progress(lines: list[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
     """The same lines, drawing a progress bar on stderr (only used when stderr is a terminal)."""
     with click.progressbar(lines, label="deriving", file=sys.stderr) as bar:
         yield from bar
 
 
-def _undecodable(number: int, options: Options) -> Any:
-    from chainrule.errors import ParseError
+def _stdin_lines() -> Iterator[tuple[int, Any]]:
+    """(line number, text) for each line worth deriving; instead of the text, a failed
+    Outcome for a line that is not UTF-8 or is longer than chainrule reads."""
+    stream = click.get_binary_stream("stdin")
+    limit = _max_bytes()
+    number = 0
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest without keeping it
+                raw = stream.readline(1 << 20)
+            yield number, _too_long()
+            continue
+        text = _decode(raw.rstrip(b"\r\n"), "the line")
+        if not isinstance(text, str):
+            yield number, text
+        elif text.strip() and not text.strip().startswith("#"):
+            yield number, text
+
+
+def _read_file(stream: IO[bytes]) -> Any:
+    """The file's text, or a failed Outcome when it is too long or not UTF-8."""
+    raw = stream.read(_max_bytes() + 1)
+    if len(raw) > _max_bytes():
+        return _too_long()
+    return _decode(raw, "the file")
+
+
+def _max_bytes() -> int:
+    from chainrule.parser import MAX_INPUT_CHARS
+
+    return 4 * MAX_INPUT_CHARS  # UTF-8 spends at most four bytes on a character
+
+
+def _too_long() -> Any:
+    from chainrule.errors import LimitError
+    from chainrule.parser import MAX_INPUT_CHARS
     from chainrule.runner import Outcome
 
-    return Outcome.failed(ParseError(f"line {number} is not valid UTF-8"))
+    return Outcome.failed(
+        LimitError(f"input is longer than the limit of {MAX_INPUT_CHARS:,} characters")
+    )
+
+
+def _decode(raw: bytes, what: str) -> Any:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        from chainrule.errors import ParseError
+        from chainrule.runner import Outcome
+
+        return Outcome.failed(ParseError(f"{what} is not valid UTF-8 (byte {err.start + 1})"))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -306,3 +306,27 @@ def test_enormous_numbers_are_never_evaluated(cli, text: str) -> None:
     assert result.exit_code == 0, result.output
     derivative = json.loads(result.stdout)["derivatives"][0]
     assert derivative["result"] == ("1" if text.startswith("x +") else "0")
+
+
+def test_file_that_is_not_utf8_or_too_long(cli, tmp_path) -> None:
+    bad = tmp_path / "bad.chain"
+    bad.write_bytes(b"sin(\xff x)\n")
+    result = cli("derive", "-f", str(bad))
+    assert result.exit_code == 2
+    assert "not valid UTF-8 (byte 5)" in result.stderr
+    big = tmp_path / "big.chain"
+    big.write_text("x+" * 600_000 + "x")
+    result = cli("derive", "-f", str(big))
+    assert result.exit_code == 2
+    assert "longer than the limit of 200,000 characters" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_an_overlong_stdin_line_is_an_error_for_that_line_only(cli) -> None:
+    text = "sin(x)\n" + "x+" * 600_000 + "x\ncos(x)\n"
+    result = cli("derive", "--json", "-", input=text)
+    assert result.exit_code == 2
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [("error" in r) for r in records] == [False, True, False]
+    assert records[1]["error"]["type"] == "limit"
+    assert "line 2: error: input is longer" in result.stderr
