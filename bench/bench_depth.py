@@ -81,6 +81,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--depths", default="10,100,1000")
     parser.add_argument("--sympy-depths", default="10,20,40")
+    parser.add_argument("--doubling", default="250,500,1000,2000")
     parser.add_argument("--sympy-budget", type=float, default=120.0)
     args = parser.parse_args()
     depths = [int(d) for d in args.depths.split(",")]
@@ -101,6 +102,15 @@ def main() -> None:
                 f"{family:<8} {n:>5} {derived:>8.3f}s {seconds:>8.3f}s {growth:<8} {kb}"
                 f"   {fmt_time(reference)}"
             )
+    print("\ndoubling the depth (derive + all four formats; target: at most ~2.2x per doubling)")
+    for family, build, wrt in (("sin", sin_chain, None), ("sigmoid", sigmoid_chain, "all")):
+        previous = None
+        for n in (int(d) for d in args.doubling.split(",")):
+            _, seconds, sizes = ours(build(n), wrt)
+            total = sum(sizes.values()) / 1024
+            growth = f"{seconds / previous:.2f}x" if previous else "-"
+            previous = seconds
+            print(f"  {family:<8} {n:>5}  {seconds:7.3f}s  {growth:>6}  {total:9.1f} KB")
     print("\nsigmoid chain, every gradient: chainrule derive vs sympy.diff once per parameter")
     for n in (int(d) for d in args.sympy_depths.split(",")):
         derived, _, _ = ours(sigmoid_chain(n), "all")

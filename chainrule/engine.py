@@ -68,7 +68,6 @@ class _Engine:
                 )
         self.order = [n.name for n in graph.nodes]
         self.position = {name: i for i, name in enumerate(self.order)}
-        self.definition = {n.name: n.definition for n in graph.nodes}
         self.symbol = dict(graph.symbols)
         self.children: dict[str, list[str]] = {}
         for n in graph.nodes:
@@ -83,11 +82,11 @@ class _Engine:
         for f in factors.values():
             self.edges_from.setdefault(f.wrt, []).append(f)
         full, full_size, full_depth = self._full_expressions()
+        # Intermediates written in the inputs, shared by every variable's result.
+        self.written_out = {self.symbol[n]: e for n, e in full.items()}
         adjoints = self._reverse_pass(relevant, factors, full_size)
         out = graph.output
-        chains = [
-            self._chain_rule(w, factors, adjoints, full, full_size, full_depth) for w in self.wrt
-        ]
+        chains = [self._chain_rule(w, adjoints, full_size, full_depth) for w in self.wrt]
         steps: list[Step] = [Decomposition(graph.nodes, graph.inputs)]
         steps.extend(factors.values())
         steps.extend(adjoints[name] for name in self._reverse_order(relevant) if name != out)
@@ -206,9 +205,7 @@ class _Engine:
     def _chain_rule(
         self,
         wrt: str,
-        factors: dict[tuple[str, str], LocalDerivative],
         adjoints: dict[str, Adjoint],
-        full: dict[str, sympy.Expr],
         full_size: dict[str, int],
         full_depth: dict[str, int],
     ) -> ChainRule:
@@ -224,8 +221,7 @@ class _Engine:
         else:
             size, d = self.result_size[wrt], RESULT_MAX_DEPTH + 1
         if adjoint.expanded and size <= RESULT_MAX_NODES and d <= RESULT_MAX_DEPTH:
-            mapping = {self.symbol[n]: full[n] for n in self.order if n in full}
-            result = _substitute(in_intermediates, mapping)
+            result = _substitute(in_intermediates, self.written_out)
         edges = tuple(self.edges_from.get(wrt, ()))
         return ChainRule(
             wrt=wrt,

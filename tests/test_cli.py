@@ -330,3 +330,14 @@ def test_an_overlong_stdin_line_is_an_error_for_that_line_only(cli) -> None:
     assert [("error" in r) for r in records] == [False, True, False]
     assert records[1]["error"]["type"] == "limit"
     assert "line 2: error: input is longer" in result.stderr
+
+
+def test_a_wrong_derivative_is_never_printed(cli, monkeypatch) -> None:
+    import chainrule.engine
+
+    real = chainrule.engine.local_derivative
+    monkeypatch.setattr(chainrule.engine, "local_derivative", lambda d, v: 2 * real(d, v))
+    result = cli("derive", "sin(x**2)")
+    assert result.exit_code == 70
+    assert result.stdout == ""
+    assert "failed its numerical cross-check" in result.stderr and "please report" in result.stderr

@@ -30,6 +30,7 @@ class _JsonRenderer:
             "output": d.output,
             "derivatives": [],
             # Additions to schema 1:
+            "local_derivatives": [],
             "adjoints": [],
             "inputs": list(d.graph.input_names),
             "wrt": list(d.wrt),
@@ -50,7 +51,10 @@ class _JsonRenderer:
         ]
 
     def _render_LocalDerivative(self, step: LocalDerivative) -> None:
-        pass  # each derivative lists the factors on its own paths (ChainRule.factors)
+        # Every edge once, output side first.  Each derivative's own ``factors`` lists the
+        # edges on its paths while they are listed, else only the edges out of its variable
+        # (listing every path's edges per variable would grow quadratically with depth).
+        self.out["local_derivatives"].append(_factor(step))
 
     def _render_Adjoint(self, step: Adjoint) -> None:
         self.out["adjoints"].append(
