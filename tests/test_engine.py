@@ -281,3 +281,10 @@ def test_thousand_fold_composition() -> None:
     assert len(d.graph.nodes) == 1000
     assert d.expression is None and d.expression_size == 1001
     assert d.verified == "numeric"
+
+
+def test_gradient_with_respect_to_an_intermediate() -> None:
+    d = verify(differentiate(decompose(_network()), ["h", "W1"]))
+    chains = {c.wrt: c for c in d.chain_rules}
+    assert chains["h"].in_intermediates == real("W2") * (real("z") - real("y"))
+    assert d.verified == "numeric"

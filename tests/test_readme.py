@@ -126,3 +126,12 @@ def test_readme_notation_is_the_help_text() -> None:
 
     for line in NOTATION_HELP.splitlines()[1:]:
         assert line.strip() in README, line
+
+
+def test_readme_library_example_runs() -> None:
+    (block,) = _blocks("python")
+    result = subprocess.run(
+        [sys.executable, "-c", block], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "\\begin{align*}" in result.stdout
