@@ -19,6 +19,7 @@ def derive(
     of: str | None = None,
     syntax: str = "auto",
     functions: Iterable[str] = (),
+    real: bool = True,
     check: bool = True,
 ) -> Derivation:
     """Parse ``text``, apply the chain rule and cross-check the result.
@@ -30,6 +31,7 @@ def derive(
         of: the output of a program (its last assignment when None).
         syntax: ``"auto"``, ``"math"`` or ``"latex"``.
         functions: names to read as abstract functions, like ``f`` in ``f(g(x))``.
+        real: variables are real (the default); False leaves them complex.
         check: cross-check numerically before returning (``verify.verify``).
 
     Returns:
@@ -39,7 +41,7 @@ def derive(
         ParseError, ProgramError, VariableError, LimitError: bad input (exit code 2).
         VerificationError: the numerical cross-check failed (a bug; exit code 70).
     """
-    graph = decompose(parse(text, syntax=syntax, functions=functions), of=of)
+    graph = decompose(parse(text, syntax=syntax, functions=functions), of=of, real=real)
     derivation = differentiate(graph, resolve_wrt(graph, wrt))
     return verify(derivation) if check else derivation
 

@@ -54,6 +54,7 @@ class Options:
     timeout: float = 5.0
     memory_mb: int = 1024
     isolate: bool = True
+    real: bool = True
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -126,6 +127,12 @@ def main() -> None:
     metavar="MB",
     help="Memory budget per input.",
 )
+@click.option(
+    "--complex",
+    "complex_",
+    is_flag=True,
+    help="Treat variables as complex (default: real, so d|x|/dx = sign(x)).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks; run in this process.")
 def derive(
     expression: str | None,
@@ -138,6 +145,7 @@ def derive(
     functions: tuple[str, ...],
     timeout: float,
     memory_mb: int,
+    complex_: bool,
     debug: bool,
 ) -> None:
     """Show the chain rule applied to EXPRESSION, step by step.
@@ -165,6 +173,7 @@ def derive(
         timeout=timeout,
         memory_mb=memory_mb,
         isolate=not debug,
+        real=not complex_,
     )
     if expression is not None and file is not None:
         raise click.UsageError("give EXPRESSION or --file, not both")

@@ -34,12 +34,13 @@ _GENERATED = ("u", "v", "w", "p", "q", "r", "s", "t")
 _OUTPUT_NAMES = ("y", "f", "g", "L", "F", "out")
 
 
-def decompose(program: Program, *, of: str | None = None) -> Graph:
+def decompose(program: Program, *, of: str | None = None, real: bool = True) -> Graph:
     """Turn a parsed program into a graph of named intermediates in evaluation order.
 
     Args:
         program: what ``parser.parse`` returned.
         of: the name of the output, for a program; the last assignment when None.
+        real: symbols are real (so |x|′ = sign(x)); False leaves them complex.
 
     Returns:
         The ``Graph``: inputs sorted by name, nodes in topological order, output last.
@@ -49,12 +50,13 @@ def decompose(program: Program, *, of: str | None = None) -> Graph:
         VariableError: ``of`` names no assignment.
         LimitError: more than ``MAX_NODES`` intermediates.
     """
-    return _Decomposer(program).run(of)
+    return _Decomposer(program, real).run(of)
 
 
 class _Decomposer:
-    def __init__(self, program: Program) -> None:
+    def __init__(self, program: Program, real: bool = True) -> None:
         self.program = program
+        self.assumptions = {"real": True} if real else {}
         self.bare = program.is_expression
         self.assigned: dict[str, Assignment] = {}
         self.symbols: dict[str, sympy.Symbol] = {}
@@ -118,8 +120,10 @@ class _Decomposer:
         return f"at column {column or a.column}" if column is not None else f"column {a.column}"
 
     def _output_name(self, of: str | None) -> str:
-        if of is None or (self.bare and of == self.nodes[-1].name):
+        if of is None:
             return self.nodes[-1].name
+        if self.bare:
+            raise VariableError("--of names the output of a program; this is a single expression")
         if of not in self.assigned:
             defined = ", ".join(self.assigned) or "nothing"
             raise VariableError(
@@ -130,7 +134,7 @@ class _Decomposer:
     def _symbol(self, name: str) -> sympy.Symbol:
         sym = self.symbols.get(name)
         if sym is None:
-            sym = self.symbols[name] = sympy.Symbol(name, real=True)
+            sym = self.symbols[name] = sympy.Symbol(name, **self.assumptions)
         return sym
 
     # -- the walk ----------------------------------------------------------------------------
@@ -167,7 +171,7 @@ class _Decomposer:
                 ) from exc
         value, _ = values[id(root)]
         name = assignment.name or "\0out"
-        sym = self._symbol(name) if assignment.name else sympy.Symbol(name, real=True)
+        sym = self._symbol(name) if assignment.name else sympy.Symbol(name, **self.assumptions)
         self._add_node(name, sym, value, by_user=assignment.name is not None)
 
     def _use(self, term: Term, assignment: Assignment) -> sympy.Expr:
@@ -224,7 +228,7 @@ class _Decomposer:
 
     def _call(self, term: Term, args: list[sympy.Expr]) -> sympy.Expr:
         if term.op == "apply":
-            return sympy.Function(term.text, real=True)(*args)
+            return sympy.Function(term.text, **self.assumptions)(*args)
         constructor, arities = FUNCTIONS[term.text]
         if len(args) not in arities:
             raise ProgramError(
@@ -242,7 +246,7 @@ class _Decomposer:
             return existing
         self.generated += 1
         name = f"\0{self.generated}"
-        sym = sympy.Symbol(name, real=True)
+        sym = sympy.Symbol(name, **self.assumptions)
         self._add_node(name, sym, value, by_user=False)
         return sym
 
@@ -268,7 +272,7 @@ class _Decomposer:
             used = taken | set(new_names.values())
             new_names["\0out"] = next(n for n in _OUTPUT_NAMES if n not in used)
         mapping = {
-            n.symbol: sympy.Symbol(new_names[n.name], real=True)
+            n.symbol: sympy.Symbol(new_names[n.name], **self.assumptions)
             for n in nodes
             if n.name in new_names
         }

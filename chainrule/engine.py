@@ -251,6 +251,7 @@ def local_derivative(definition: sympy.Expr, variable: sympy.Symbol) -> sympy.Ex
         isinstance(definition, sympy.Function)
         and not isinstance(definition, AppliedUndef)
         and definition.args == (variable,)
+        and variable.is_real  # for complex arguments sympy's diff knows more (|z|′ is not sign)
     ):
         return definition.fdiff(1)
     return sympy.diff(definition, variable)

@@ -95,6 +95,7 @@ def _work(text: str, options: Any, send: Any) -> None:
         of=options.of,
         syntax=options.syntax,
         functions=options.functions,
+        real=options.real,
     )
     send({"output": render_output(derivation, options)})
     simpler = simplify_results(derivation)

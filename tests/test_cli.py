@@ -341,3 +341,17 @@ def test_a_wrong_derivative_is_never_printed(cli, monkeypatch) -> None:
     assert result.exit_code == 70
     assert result.stdout == ""
     assert "failed its numerical cross-check" in result.stderr and "please report" in result.stderr
+
+
+def test_variables_are_real_unless_complex_is_asked_for(cli) -> None:
+    real = json.loads(cli("derive", "abs(x)", "--json").stdout)
+    assert real["derivatives"][0]["result"] == "sign(x)"
+    complex_ = json.loads(cli("derive", "abs(x)", "--json", "--complex").stdout)
+    assert "re(x)" in complex_["derivatives"][0]["result"]
+    smooth = json.loads(cli("derive", "x**2*sin(x)", "--json", "--complex").stdout)
+    assert smooth["derivatives"][0]["result"] == "x**2*cos(x) + 2*x*sin(x)"
+
+
+def test_of_is_for_programs(cli) -> None:
+    result = cli("derive", "sin(x)", "--of", "y")
+    assert result.exit_code == 2 and "--of names the output of a program" in result.stderr
