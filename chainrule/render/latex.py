@@ -72,8 +72,11 @@ def equation_lines(eq: Equation, *, tag: str = "") -> list[str]:
     return lines
 
 
-class _LatexRenderer:
-    """Collects the lines of an alignment; ``intertext`` says how a text line is written."""
+class LatexLines:
+    """Collects the lines of an alignment; ``intertext`` says how a text line is written.
+
+    The Markdown renderer reuses its rows for local derivatives and the reverse pass.
+    """
 
     def __init__(self, d: Derivation, intertext: str = "\\intertext") -> None:
         self.d = d
@@ -143,7 +146,7 @@ def render_latex(d: Derivation | Sequence[Derivation], standalone: bool = False)
     """
     items = [d] if isinstance(d, Derivation) else list(d)
     blocks = [
-        "\\begin{align*}\n" + join_lines(_LatexRenderer(one).body()) + "\n\\end{align*}\n"
+        "\\begin{align*}\n" + join_lines(LatexLines(one).body()) + "\n\\end{align*}\n"
         for one in items
     ]
     tex = "\n".join(blocks)

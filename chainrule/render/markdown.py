@@ -14,11 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative
-from chainrule.render.latex import equation_lines, join_lines
+from chainrule.model import ChainRule, Decomposition, Derivation
+from chainrule.render.latex import LatexLines, equation_lines, join_lines
 from chainrule.render.layout import (
     Notation,
-    adjoint_equation,
     chain_rule_layout,
     heading,
     one_line,
@@ -47,10 +46,8 @@ def _math_block(lines: list[str]) -> list[str]:
     return ["$$", "\\begin{aligned}", join_lines(lines), "\\end{aligned}", "$$", ""]
 
 
-class _MarkdownRenderer:
-    def __init__(self, d: Derivation) -> None:
-        self.d = d
-        self.n = Notation(d, "latex")
+class _MarkdownRenderer(LatexLines):
+    """LaTeX rows inside ``$$`` blocks; intermediates as a bullet list, sections as headings."""
 
     def render(self) -> str:
         title = heading(Notation(self.d, "unicode"))
@@ -73,12 +70,6 @@ class _MarkdownRenderer:
             f"- ${self.n.name(node.name)} = {self.n.expr(node.definition)}$" for node in step.nodes
         ]
         return [*rows, ""]
-
-    def _render_LocalDerivative(self, step: LocalDerivative) -> list[str]:
-        return [f"{self.n.local(step.of, step.wrt)} &= {self.n.expr(step.derivative)}"]
-
-    def _render_Adjoint(self, step: Adjoint) -> list[str]:
-        return equation_lines(adjoint_equation(self.n, step))
 
     def _render_ChainRule(self, step: ChainRule) -> list[str]:
         layout = chain_rule_layout(self.n, step)
