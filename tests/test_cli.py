@@ -259,9 +259,7 @@ def test_time_budget_stops_a_runaway_derivation(cli, monkeypatch) -> None:
             time.sleep(0.01)
 
     _patch_engine(monkeypatch, forever)
-    start = time.monotonic()
-    result = cli("derive", "sin(x)", "--timeout", "1")
-    assert time.monotonic() - start < 10
+    result = cli("derive", "sin(x)", "--timeout", "1")  # would hang forever without the budget
     assert result.exit_code == 2
     assert "gave up after 1 s" in result.stderr
 
@@ -298,12 +296,8 @@ def test_slow_simplification_prints_the_exact_result_with_a_note(cli, monkeypatc
     "text", ["2**2**2**99", "10**10**10", "factorial(10**9)", "1e100000000000", "x + 2**2**2**99"]
 )
 def test_enormous_numbers_are_never_evaluated(cli, text: str) -> None:
-    import time
-
-    start = time.monotonic()
     result = cli("derive", text, "--wrt", "x", "--json", "--timeout", "5")
-    assert time.monotonic() - start < 5
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, result.output  # not "gave up after 5 s"
     derivative = json.loads(result.stdout)["derivatives"][0]
     assert derivative["result"] == ("1" if text.startswith("x +") else "0")
 
@@ -355,3 +349,24 @@ def test_variables_are_real_unless_complex_is_asked_for(cli) -> None:
 def test_of_is_for_programs(cli) -> None:
     result = cli("derive", "sin(x)", "--of", "y")
     assert result.exit_code == 2 and "--of names the output of a program" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(" * 10_000 + "x" + ")" * 10_000, "nested"),
+        ("x+" * 500_000 + "x", "limit of 200,000"),
+        ("sin(x)\x00", "error"),
+        ("sin(" * 3000 + "x" + ")" * 3000, "nested"),
+        ("1" * 5000 + "*x", "digits"),
+    ],
+    ids=["10k-parens", "1MB", "nul", "3000-deep", "5000-digit-literal"],
+)
+def test_limits_answer_with_one_clear_error(cli, text: str, expected: str) -> None:
+    # --timeout 3: an input that made chainrule work instead of refusing it would end in
+    # "gave up", not in the expected message.  How fast each is refused: bench/bench_limits.py.
+    result = cli("derive", "--json", "--timeout", "3", "-", input=text + "\n")
+    assert result.exit_code == 2
+    assert expected in result.stderr
+    assert "gave up" not in result.stderr
+    assert "Traceback" not in result.output
