@@ -271,8 +271,9 @@ def _stdin_lines() -> Iterator[tuple[int, Any]]:
 
 def _read_file(stream: IO[bytes]) -> Any:
     """The file's text, or a failed Outcome when it is too long or not UTF-8."""
-    raw = stream.read(_max_bytes() + 1)
-    if len(raw) > _max_bytes():
+    limit = _max_bytes()
+    raw = stream.read(limit + 1)
+    if len(raw) > limit:
         return _too_long()
     return _decode(raw, "the file")
 

@@ -10,6 +10,7 @@ while there are few; expanded forms are written out only while they stay small.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 
 import sympy
@@ -276,12 +277,12 @@ def _with_paths(
     for chain in chains:
         n = count.get(chain.wrt, 1 if chain.wrt == out else 0)
         if not listable or chain.wrt == out:
-            result.append(_replace(chain, path_count=n))
+            result.append(dataclasses.replace(chain, path_count=n))
             continue
         paths = _enumerate_paths(chain.wrt, out, engine.children, factors)
         on_paths = {(a, b) for p in paths for a, b in zip(p.nodes, p.nodes[1:], strict=False)}
         edges = tuple(f for key, f in factors.items() if key in on_paths)
-        result.append(_replace(chain, paths=tuple(paths), path_count=n, factors=edges))
+        result.append(dataclasses.replace(chain, paths=tuple(paths), path_count=n, factors=edges))
     return result
 
 
@@ -306,12 +307,6 @@ def _enumerate_paths(
             if (child, head) in factors:
                 stack.append(trail + [child])
     return paths
-
-
-def _replace(chain: ChainRule, **changes: object) -> ChainRule:
-    import dataclasses
-
-    return dataclasses.replace(chain, **changes)  # type: ignore[arg-type]
 
 
 def _substitute(expr: sympy.Expr, mapping: dict[sympy.Symbol, sympy.Expr]) -> sympy.Expr:

@@ -48,23 +48,29 @@ def verify(derivation: Derivation, *, seed: int = 2024) -> Derivation:
     rng = random.Random(seed)
     for attempt in range(ATTEMPTS):
         point = _point(graph.inputs, rng, attempt)
-        state = rng.getstate()
         try:
-            for digits in DIGITS:
-                # Huge values cancel digits in the finite difference (a constant like
-                # π^(2π³) ≈ 10^31 costs thirty): the same point, with many more digits.
-                rng.setstate(state)
-                with mpmath.workdps(digits):
-                    try:
-                        _check_at(derivation, point, rng)
-                        break
-                    except VerificationError:
-                        if digits == DIGITS[-1]:
-                            raise
+            _check_with_retry(derivation, point, rng)
         except UndefinedError:
             continue
         return dataclasses.replace(derivation, verified="numeric")
     return _skipped(derivation, "not checked numerically: no sampled point has a real value")
+
+
+def _check_with_retry(derivation: Derivation, point: Mapping[Any, Any], rng: random.Random) -> None:
+    """``_check_at`` at each precision in ``DIGITS`` until one agrees; the last one's
+    disagreement is raised.  Huge values cancel digits in the finite difference (a constant
+    like π^(2π³) ≈ 10^31 costs thirty), so a near miss is retried at the same point, with the
+    same direction, with many more digits."""
+    state = rng.getstate()
+    for digits in DIGITS:
+        rng.setstate(state)
+        with mpmath.workdps(digits):
+            try:
+                _check_at(derivation, point, rng)
+                return
+            except VerificationError:
+                if digits == DIGITS[-1]:
+                    raise
 
 
 def _symbolic(derivation: Derivation) -> Derivation:
