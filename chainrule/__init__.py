@@ -19,15 +19,15 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from chainrule.api import derive as derive
-    from chainrule.decompose import decompose as decompose
-    from chainrule.engine import differentiate as differentiate
-    from chainrule.parser import parse as parse
+    from chainrule.calculus.decompose import decompose as decompose
+    from chainrule.calculus.engine import differentiate as differentiate
+    from chainrule.read.program import parse as parse
 
 _LAZY = {
     "derive": "chainrule.api",
-    "parse": "chainrule.parser",
-    "decompose": "chainrule.decompose",
-    "differentiate": "chainrule.engine",
+    "parse": "chainrule.read.program",
+    "decompose": "chainrule.calculus.decompose",
+    "differentiate": "chainrule.calculus.engine",
 }
 
 __all__ = ["derive", "parse", "decompose", "differentiate", "__version__"]

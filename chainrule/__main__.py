@@ -2,4 +2,5 @@
 
 from chainrule.cli import main
 
-main(prog_name="chainrule")
+if __name__ == "__main__":
+    main(prog_name="chainrule")

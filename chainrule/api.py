@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from chainrule.decompose import decompose
-from chainrule.engine import differentiate
+from chainrule.calculus.decompose import decompose
+from chainrule.calculus.engine import differentiate
+from chainrule.check.verify import verify
 from chainrule.errors import VariableError
 from chainrule.model import Derivation, Graph
-from chainrule.parser import parse
-from chainrule.verify import verify
+from chainrule.read.program import parse
 
 
 def derive(
@@ -63,8 +63,9 @@ def resolve_wrt(graph: Graph, wrt: Sequence[str] | str | None) -> tuple[str, ...
     if wrt is None or (not isinstance(wrt, str) and len(wrt) == 0):
         if len(names) > 1:
             raise VariableError(
-                f"several variables ({', '.join(names)}): choose with --wrt NAME or --wrt all",
+                f"several variables ({', '.join(names)}): say which to differentiate by",
                 source=graph.source,
+                option="wrt",
             )
         return names or (_free_name(graph),)
     asked = [wrt] if isinstance(wrt, str) else list(wrt)

@@ -6,19 +6,22 @@ sympy; the library is imported inside the command that needs it.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 import click
 
 from chainrule import __version__
-from chainrule.lexer import NOTATION_HELP  # the lexer imports no sympy: --help stays fast
+from chainrule.errors import EXIT_OK, ChainruleError, LimitError, ParseError
+from chainrule.read.notation import MAX_INPUT_CHARS, NOTATION_HELP  # no sympy: --help stays fast
 
-EXIT_OK, EXIT_NEGATIVE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+if TYPE_CHECKING:
+    from chainrule.model import Note
+    from chainrule.runner import Job
 
 DERIVE_EPILOG = (
     """\b
@@ -39,22 +42,19 @@ Exit status: 0 success, 2 bad input or usage, 70 internal error (please report i
 )
 
 
-@dataclass(frozen=True)
-class Options:
-    """Everything ``derive`` needs besides the input text; picklable for the worker process."""
-
-    wrt: tuple[str, ...] = ()
-    of: str | None = None
-    fmt: str = "text"
-    standalone: bool = False
-    syntax: str = "auto"
-    functions: tuple[str, ...] = ()
-    rich: bool = False
-    width: int = 100
-    timeout: float = 5.0
-    memory_mb: int = 1024
-    isolate: bool = True
-    real: bool = True
+# What to tell a command-line user when the library says which setting would help
+# (``ChainruleError.option``, ``value``): the library never names a flag itself.
+_OPTION_HINTS = {
+    "wrt": "choose with --wrt NAME or --wrt all",
+    "of": "--of names the output of a program",
+    "functions": "to multiply write {value}*(…); for an abstract function use --func {value}",
+    "syntax": "for LaTeX input use --from latex",
+    "timeout": "see --timeout",
+    "memory": "see --memory",
+    "budget": "see --memory and --timeout",
+    "debug": "run again with --debug for the traceback",
+}
+_NOTE_FLAGS = {"simplify_timeout": "--timeout"}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -158,98 +158,129 @@ def derive(
     log is the natural logarithm (ln); log(x, b) and log_2(x) take a base. f and g, and
     names given with --func, are functions when followed by '('.
     """
-    stdout = click.get_text_stream("stdout")
-    rich = fmt == "text" and stdout.isatty() and not os.environ.get("NO_COLOR")
-    width = shutil.get_terminal_size().columns if rich else 100
-    options = Options(
+    from chainrule.runner import Job  # no sympy: the runner imports the library lazily
+
+    rich = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    job = Job(
+        text="",
         wrt=wrt,
         of=of,
-        fmt=fmt,
-        standalone=standalone,
         syntax=syntax,
         functions=functions,
-        rich=rich,
-        width=width,
+        real=not complex_,
+        fmt="rich" if rich else fmt,
+        standalone=standalone,
+        width=shutil.get_terminal_size().columns if rich else 100,
         timeout=timeout,
         memory_mb=memory_mb,
         isolate=not debug,
-        real=not complex_,
     )
     if expression is not None and file is not None:
         raise click.UsageError("give EXPRESSION or --file, not both")
     if file is not None:
         text = _read_file(file)
-        if not isinstance(text, str):
-            click.echo(text.error_text, err=True)
+        if isinstance(text, ChainruleError):
+            click.echo(_error_text(text), err=True)
             sys.exit(text.exit_code)
-        sys.exit(_single(text, options, debug))
+        sys.exit(_single(dataclasses.replace(job, text=text), debug))
     if expression is None and sys.stdin is not None and sys.stdin.isatty():
         raise click.UsageError("missing EXPRESSION (or pipe expressions on stdin)")
     if expression is None or expression == "-":
-        lines: Iterator[tuple[int, Any]] = _stdin_lines()
+        lines: Iterator[tuple[int, str | ChainruleError]] = _stdin_lines()
         if sys.stderr.isatty():
             lines = _with_progress(list(lines))
-        sys.exit(_batch(lines, options, debug))
-    sys.exit(_single(expression, options, debug))
+        sys.exit(_batch(lines, job, debug))
+    sys.exit(_single(dataclasses.replace(job, text=expression), debug))
 
 
-def _single(text: str, options: Options, debug: bool) -> int:
+def _single(job: Job, debug: bool) -> int:
     from chainrule.runner import run
 
-    outcome = run(text, options, debug=debug)
+    outcome = run(job, debug=debug)
     if outcome.error is not None:
-        click.echo(outcome.error_text, err=True)
+        click.echo(_error_text(outcome.error), err=True)
         return outcome.exit_code
-    _emit(outcome.output, options)
-    for note in outcome.warnings:
-        click.echo(f"note: {note}", err=True)
+    _emit(outcome.output, job)
+    for note in outcome.notes:
+        click.echo(f"note: {_note_text(note)}", err=True)
     return EXIT_OK
 
 
-def _batch(lines: Iterator[tuple[int, Any]], options: Options, debug: bool) -> int:
-    from chainrule.runner import run
+def _batch(lines: Iterator[tuple[int, str | ChainruleError]], job: Job, debug: bool) -> int:
+    from chainrule.runner import Outcome, run
 
     status = EXIT_OK
     first = True
     for number, text in lines:
         if isinstance(text, str):
-            outcome = run(text, options, debug=debug)
+            outcome = run(dataclasses.replace(job, text=text), debug=debug)
             source = text
-        else:  # a line that could not be read: text is its failed Outcome
-            outcome, source = text, ""
+        else:  # a line that could not be read
+            outcome, source = Outcome(error=text), ""
         if outcome.error is not None:
             status = max(status, outcome.exit_code)
-            click.echo(f"line {number}: {outcome.error_text}", err=True)
-            if options.fmt == "json":
-                click.echo(outcome.error_json(source))
+            click.echo(f"line {number}: {_error_text(outcome.error)}", err=True)
+            if job.fmt == "json":
+                click.echo(_error_json(source, outcome.error))
             continue
-        if not first and options.fmt != "json":
+        if not first and job.fmt != "json":
             click.echo("")
         first = False
-        _emit(outcome.output, options)
-        for note in outcome.warnings:
-            click.echo(f"line {number}: note: {note}", err=True)
+        _emit(outcome.output, job)
+        for note in outcome.notes:
+            click.echo(f"line {number}: note: {_note_text(note)}", err=True)
     return status
 
 
-def _emit(output: str, options: Options) -> None:
-    if options.rich:
+def _emit(output: str, job: Job) -> None:
+    if job.fmt == "rich":
         sys.stdout.write(output)
         sys.stdout.flush()
     else:
         click.echo(output.rstrip("\n"))
 
 
-def _with_progress(lines: list[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+def _hint(err: ChainruleError) -> str | None:
+    """The hint for a command-line user: the flag that helps, where the library named one."""
+    hint = _OPTION_HINTS.get(err.option or "")
+    return hint.format(value=err.value) if hint is not None else err.hint
+
+
+def _error_text(err: ChainruleError) -> str:
+    from chainrule.render.errors import format_error
+
+    return format_error(err, hint=_hint(err))
+
+
+def _error_json(source: str, err: ChainruleError) -> str:
+    import json
+
+    from chainrule.render.errors import error_line
+
+    return json.dumps(error_line(source, err, hint=_hint(err)), ensure_ascii=False)
+
+
+def _note_text(note: Note) -> str:
+    from chainrule.render.notes import note_text
+
+    flag = _NOTE_FLAGS.get(note.code)
+    return note_text(note) + (f" (see {flag})" if flag else "")
+
+
+def _with_progress(
+    lines: list[tuple[int, str | ChainruleError]],
+) -> Iterator[tuple[int, str | ChainruleError]]:
     """The same lines, drawing a progress bar on stderr (only used when stderr is a terminal)."""
     with click.progressbar(lines, label="deriving", file=sys.stderr) as bar:
         yield from bar
 
 
-def _stdin_lines() -> Iterator[tuple[int, Any]]:
-    """(line number, text) for each line worth deriving; instead of the text, a failed
-    Outcome for a line that is not UTF-8 or is longer than chainrule reads."""
-    stream = click.get_binary_stream("stdin")
+def _stdin_lines() -> Iterator[tuple[int, str | ChainruleError]]:
+    """(line number, text) for each line worth deriving; instead of the text, the error for a
+    line that is not UTF-8 or is longer than chainrule reads."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # no standard input at all
+        return
     limit = _max_bytes()
     number = 0
     while True:
@@ -269,8 +300,8 @@ def _stdin_lines() -> Iterator[tuple[int, Any]]:
             yield number, text
 
 
-def _read_file(stream: IO[bytes]) -> Any:
-    """The file's text, or a failed Outcome when it is too long or not UTF-8."""
+def _read_file(stream: IO[bytes]) -> str | ChainruleError:
+    """The file's text, or the error when it is too long or not UTF-8."""
     limit = _max_bytes()
     raw = stream.read(limit + 1)
     if len(raw) > limit:
@@ -279,29 +310,18 @@ def _read_file(stream: IO[bytes]) -> Any:
 
 
 def _max_bytes() -> int:
-    from chainrule.parser import MAX_INPUT_CHARS
-
     return 4 * MAX_INPUT_CHARS  # UTF-8 spends at most four bytes on a character
 
 
-def _too_long() -> Any:
-    from chainrule.errors import LimitError
-    from chainrule.parser import MAX_INPUT_CHARS
-    from chainrule.runner import Outcome
-
-    return Outcome.failed(
-        LimitError(f"input is longer than the limit of {MAX_INPUT_CHARS:,} characters")
-    )
+def _too_long() -> ChainruleError:
+    return LimitError(f"input is longer than the limit of {MAX_INPUT_CHARS:,} characters")
 
 
-def _decode(raw: bytes, what: str) -> Any:
+def _decode(raw: bytes, what: str) -> str | ChainruleError:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        from chainrule.errors import ParseError
-        from chainrule.runner import Outcome
-
-        return Outcome.failed(ParseError(f"{what} is not valid UTF-8 (byte {err.start + 1})"))
+        return ParseError(f"{what} is not valid UTF-8 (byte {err.start + 1})")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,20 +27,19 @@ class ChainruleError(Exception):
         source: str | None = None,
         column: int | None = None,
         hint: str | None = None,
+        option: str | None = None,
+        value: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.source = source
         self.column = column  # 1-based column in ``source``, when the error has a place
         self.hint = hint
-
-    def to_dict(self) -> dict[str, object]:
-        """The error as the ``error`` object of the JSON contract."""
-        out: dict[str, object] = {"type": self.kind, "message": self.message}
-        out["column"] = self.column
-        if self.hint:
-            out["hint"] = self.hint
-        return out
+        # The setting that would help, named as the library's parameter ("wrt", "functions",
+        # "timeout", …) with the value to give it, if any.  The library never names a
+        # command-line flag; the CLI turns ``option`` into a hint that does.
+        self.option = option
+        self.value = value
 
 
 class ParseError(ChainruleError):
@@ -62,7 +61,7 @@ class MathError(ChainruleError):
 
 
 class VariableError(ChainruleError):
-    """A ``--wrt`` or ``--of`` name is unknown, missing or ambiguous."""
+    """A variable to differentiate by, or a program's output, is unknown, missing or ambiguous."""
 
     kind = "variable"
 

@@ -11,7 +11,7 @@ node holds only a shallow sympy expression, so nothing deep is ever built.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import sympy
 
@@ -22,9 +22,20 @@ import sympy
 # writes 1e-3 as 1·10^(−3) so that 1e100000000000 never becomes a giant integer).  "symbol":
 # ``text`` is the variable's name.  "constant": ``text`` is "pi" or "E".  "add", "mul": n-ary.
 # "neg": one arg.  "div": two args (numerator, denominator).  "pow": two args (base, exponent).
-# "call": a known function, ``text`` a key of ``functions.FUNCTIONS``.  "apply": an abstract
-# function (f, g, or a name declared with --func), ``text`` its name.
+# "call": a known function, ``text`` a key of ``FUNCTION_ARITIES``.  "apply": an abstract
+# function (f, g, or a name declared as a function), ``text`` its name.
 TERM_OPS = ("number", "symbol", "constant", "add", "mul", "neg", "div", "pow", "call", "apply")
+
+# The known functions by canonical name, each with the argument counts it takes.  The reader
+# maps every spelling onto these names; ``calculus.functions.FUNCTIONS`` builds each in sympy.
+FUNCTION_ARITIES: dict[str, tuple[int, ...]] = {
+    name: (1,)
+    for name in (
+        "sin cos tan sec csc cot asin acos atan asec acsc acot sinh cosh tanh sech csch coth "
+        "asinh acosh atanh exp sqrt cbrt Abs sign Heaviside factorial gamma erf sigmoid relu "
+        "softplus"
+    ).split()
+} | {"log": (1, 2), "Max": tuple(range(2, 9)), "Min": tuple(range(2, 9))}
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,12 +97,6 @@ class Graph:
     output: str
     symbols: dict[str, sympy.Symbol] = field(default_factory=dict, compare=False)
 
-    def node(self, name: str) -> Node:
-        for n in self.nodes:
-            if n.name == name:
-                return n
-        raise KeyError(name)
-
     @property
     def input_names(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.inputs)
@@ -121,16 +126,29 @@ class Upstream(sympy.Symbol):
 
 
 @dataclass(frozen=True)
-class Decomposition:
+class Step:
+    """One step of a derivation.  Each kind of step subclasses this; every renderer has one
+    method per kind (``_render_<ClassName>``), and ``title`` heads the section it is shown in.
+    """
+
+    title: ClassVar[str] = ""
+
+
+@dataclass(frozen=True)
+class Decomposition(Step):
     """The intermediates, in evaluation order (output last)."""
+
+    title: ClassVar[str] = "Intermediates"
 
     nodes: tuple[Node, ...]
     inputs: tuple[sympy.Symbol, ...]
 
 
 @dataclass(frozen=True)
-class LocalDerivative:
+class LocalDerivative(Step):
     """The local factor on one edge: ∂of/∂wrt, written in intermediates."""
+
+    title: ClassVar[str] = "Local derivatives"
 
     of: str
     wrt: str
@@ -155,13 +173,15 @@ class AdjointTerm:
 
 
 @dataclass(frozen=True)
-class Adjoint:
+class Adjoint(Step):
     """One step of the reverse pass: ∂of/∂wrt = Σ ∂of/∂child · ∂child/∂wrt over its children.
 
     ``recurrence`` reuses the children's upstream gradients by name (``Upstream`` symbols);
     ``expression`` is the same gradient written in intermediates only, or the recurrence
     itself when writing it out would be larger than ``engine.EXPAND_LIMIT``.
     """
+
+    title: ClassVar[str] = "Backpropagation"
 
     of: str
     wrt: str
@@ -173,8 +193,10 @@ class Adjoint:
 
 
 @dataclass(frozen=True)
-class ChainRule:
+class ChainRule(Step):
     """The derivative of the output with respect to one variable."""
+
+    title: ClassVar[str] = "Chain rule"
 
     wrt: str
     factors: tuple[LocalDerivative, ...]  # the edges on paths from ``wrt`` to the output
@@ -187,7 +209,16 @@ class ChainRule:
     simplified: sympy.Expr | None = None  # a simpler equal form, when one was found in time
 
 
-Step = Decomposition | LocalDerivative | Adjoint | ChainRule
+@dataclass(frozen=True)
+class Note:
+    """Something a reader should know about a derivation, as a code and its data.
+
+    The layer that notices it says what (``Note("constant")``); renderers word it
+    (``render.notes``), so no English is written below the render layer.
+    """
+
+    code: str
+    data: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -204,8 +235,10 @@ class Derivation:
     expression: sympy.Expr | None  # the output written in the inputs, None when too large
     expression_size: int
     partial: bool  # use ∂ rather than d (several inputs or a node with several parents)
-    notes: tuple[str, ...] = ()
-    verified: str = "numeric"  # how the result was cross-checked: "symbolic", "numeric", "skipped"
+    notes: tuple[Note, ...] = ()
+    # How the results were cross-checked: "numeric", "symbolic", "skipped" (the check ran but
+    # could not decide; a note says why) or "unchecked" (no check was asked for).
+    verified: str = "unchecked"
 
     @property
     def source(self) -> str:

@@ -19,101 +19,113 @@ import sys
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chainrule.errors import ChainruleError, InternalError, LimitError
+from chainrule.model import Note
+
+if TYPE_CHECKING:
+    from chainrule.model import Derivation
 
 _HEADER = struct.Struct("!I")
 
 
+@dataclass(frozen=True)
+class Job:
+    """One input to derive and render, and the budgets to do it in.  Callable from Python:
+
+    >>> outcome = run(Job("sin(x**2)", fmt="json", isolate=False))
+    >>> outcome.exit_code, '"result": "2*x*cos(x**2)"' in outcome.output
+    (0, True)
+    """
+
+    text: str
+    wrt: tuple[str, ...] = ()  # empty: the only variable
+    of: str | None = None  # a program's output; its last assignment when None
+    syntax: str = "auto"  # "auto", "math" or "latex"
+    functions: tuple[str, ...] = ()  # names read as abstract functions
+    real: bool = True  # variables are real
+    fmt: str = "text"  # one of render.FORMATS, or "rich" for a terminal (ANSI styled)
+    standalone: bool = False  # LaTeX: a whole document
+    width: int = 100  # "rich" only: the terminal's width
+    timeout: float = 5.0  # seconds of wall clock for the whole input
+    memory_mb: int = 1024  # address space of the worker
+    isolate: bool = True  # run in a forked worker with hard limits (where fork exists)
+
+
 @dataclass
 class Outcome:
-    """What one input produced: rendered output, or an error with its exit code."""
+    """What one input produced: rendered output, or the error it ended in; and notes."""
 
     output: str = ""
-    error: dict[str, Any] | None = None
-    exit_code: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-    @classmethod
-    def failed(cls, err: ChainruleError) -> Outcome:
-        from chainrule.parser import format_error
-
-        error = err.to_dict() | {"text": format_error(err)}
-        return cls(error=error, exit_code=err.exit_code)
+    error: ChainruleError | None = None
+    notes: list[Note] = field(default_factory=list)
 
     @property
-    def error_text(self) -> str:
-        return str(self.error["text"]) if self.error else ""
-
-    def error_json(self, source: str) -> str:
-        import json
-
-        assert self.error is not None
-        error = {k: v for k, v in self.error.items() if k != "text"}
-        return json.dumps({"schema": 1, "input": source, "error": error}, ensure_ascii=False)
+    def exit_code(self) -> int:
+        return self.error.exit_code if self.error is not None else 0
 
 
-def run(text: str, options: Any, *, debug: bool = False) -> Outcome:
-    """Derive and render ``text`` with ``options`` (a ``cli.Options``) within its budget.
+def run(job: Job, *, debug: bool = False) -> Outcome:
+    """Derive and render ``job.text`` within the job's time and memory budget.
 
     Args:
-        text: the user's expression or program.
-        options: output format, variables and budgets.
+        job: the input, the variables, the output format and the budgets.
         debug: run in this process and let unexpected exceptions propagate.
 
     Returns:
-        The Outcome; never raises for bad input.
+        The Outcome; never raises for bad input.  When simplifying ran out of time the exact
+        result is the output, with the note ``simplify_timeout``.
     """
-    if debug or not options.isolate or not hasattr(os, "fork"):
-        return _in_process(text, options, debug)
-    return _in_child(text, options)
+    if debug or not job.isolate or not hasattr(os, "fork"):
+        return _in_process(job, debug)
+    return _in_child(job)
 
 
-def _in_process(text: str, options: Any, debug: bool) -> Outcome:
+def _in_process(job: Job, debug: bool) -> Outcome:
     messages: list[dict[str, Any]] = []
     try:
-        _work(text, options, messages.append)
+        _work(job, messages.append)
     except ChainruleError as err:
-        return Outcome.failed(err)
+        return Outcome(error=err)
     except Exception as exc:
         if debug:
             raise
-        return Outcome.failed(_internal(exc))
+        return Outcome(error=_internal(exc))
     return _from_messages(messages, finished=True)
 
 
-def _work(text: str, options: Any, send: Any) -> None:
+def _work(job: Job, send: Any) -> None:
     """Parse, derive, check and render; ``send`` each finished output (exact, then simpler)."""
     from chainrule.api import derive
-    from chainrule.simplify import simplify_results
-    from chainrule.verify import verify
+    from chainrule.calculus.simplify import simplify_results
+    from chainrule.check.verify import verify
 
     derivation = derive(
-        text,
-        options.wrt or None,
-        of=options.of,
-        syntax=options.syntax,
-        functions=options.functions,
-        real=options.real,
+        job.text,
+        job.wrt or None,
+        of=job.of,
+        syntax=job.syntax,
+        functions=job.functions,
+        real=job.real,
     )
-    send({"output": render_output(derivation, options)})
+    send({"output": render_output(derivation, job)})
     simpler = simplify_results(derivation)
     if simpler is not derivation:
-        send({"output": render_output(verify(simpler), options)})
+        send({"output": render_output(verify(simpler), job)})
 
 
-def render_output(derivation: Any, options: Any) -> str:
-    """The derivation in the requested format, as the text to write to stdout.
+def render_output(derivation: Derivation, job: Job) -> str:
+    """The derivation in the job's format, as the text to write to stdout.
 
     Args:
         derivation: a checked Derivation.
-        options: ``fmt``, ``standalone``, ``rich`` and ``width``.
+        job: ``fmt``, ``standalone`` and ``width``.
 
     Returns:
-        The output; ANSI-styled only when ``options.rich``.
+        The output; ANSI-styled only for ``fmt="rich"``.
     """
-    if options.rich:
+    if job.fmt == "rich":
         import io
 
         from rich.console import Console
@@ -121,25 +133,23 @@ def render_output(derivation: Any, options: Any) -> str:
         from chainrule.render.terminal import render_rich
 
         buffer = io.StringIO()
-        console = Console(file=buffer, force_terminal=True, width=options.width)
+        console = Console(file=buffer, force_terminal=True, width=job.width)
         console.print(render_rich(derivation))
         return buffer.getvalue()
     from chainrule.render import render
 
-    return render(derivation, options.fmt, standalone=options.standalone)
+    return render(derivation, job.fmt, standalone=job.standalone)
 
 
 def _from_messages(messages: list[dict[str, Any]], *, finished: bool) -> Outcome:
     if not messages:
-        return Outcome.failed(InternalError("internal error: no output was produced"))
+        return Outcome(error=InternalError("internal error: no output was produced"))
     last = messages[-1]
     if "error" in last:
-        return Outcome(error=last["error"], exit_code=last["exit_code"])
+        return Outcome(error=last["error"])
     outcome = Outcome(output=last["output"])
     if not finished and len(messages) == 1:
-        outcome.warnings.append(
-            "simplification ran out of time (--timeout); the result shown is exact but unsimplified"
-        )
+        outcome.notes.append(Note("simplify_timeout"))
     return outcome
 
 
@@ -147,38 +157,38 @@ def _internal(exc: BaseException) -> InternalError:
     where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     place = f" at {where[0].name}" if where else ""
     return InternalError(
-        f"internal error: {type(exc).__name__}{place}: {exc}; please report this input "
-        "(run again with --debug for the traceback)"
+        f"internal error: {type(exc).__name__}{place}: {exc}; please report this input",
+        option="debug",
     )
 
 
 # -- the forked worker ------------------------------------------------------------------------
 
 
-def _in_child(text: str, options: Any) -> Outcome:
+def _in_child(job: Job) -> Outcome:
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(read_fd)
-        _child(text, options, write_fd)
+        _child(job, write_fd)
     os.close(write_fd)
     try:
-        messages, finished = _collect(read_fd, pid, options.timeout)
+        messages, finished = _collect(read_fd, pid, job.timeout)
     finally:
         os.close(read_fd)
     if not messages:
-        return Outcome.failed(_why_no_answer(finished, options))
+        return Outcome(error=_why_no_answer(finished, job))
     return _from_messages(messages, finished=finished)
 
 
-def _child(text: str, options: Any, fd: int) -> None:
+def _child(job: Job, fd: int) -> None:
     code = 0
     try:
         import resource
 
-        limit = options.memory_mb * 1024 * 1024
+        limit = job.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        cpu = int(options.timeout) + 2
+        cpu = int(job.timeout) + 2
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         sys.setrecursionlimit(10_000)
 
@@ -190,30 +200,20 @@ def _child(text: str, options: Any, fd: int) -> None:
                 view = view[os.write(fd, view) :]
 
         try:
-            _work(text, options, send)
+            _work(job, send)
         except ChainruleError as err:
-            send(_error_message(err))
+            send({"error": err})
         except MemoryError:
-            send(
-                _error_message(
-                    LimitError(
-                        f"ran out of memory (the budget is {options.memory_mb} MB; see --memory)"
-                    )
-                )
-            )
+            message = f"ran out of memory (the budget is {job.memory_mb} MB)"
+            send({"error": LimitError(message, option="memory")})
         except RecursionError:
-            send(_error_message(LimitError("the input is nested too deeply to derive")))
+            send({"error": LimitError("the input is nested too deeply to derive")})
         except Exception as exc:  # a bug: report it, never a traceback
-            send(_error_message(_internal(exc)))
+            send({"error": _internal(exc)})
     except BaseException:  # noqa: BLE001 - the child must always leave through os._exit
         code = 70
     finally:
         os._exit(code)
-
-
-def _error_message(err: ChainruleError) -> dict[str, Any]:
-    outcome = Outcome.failed(err)
-    return {"error": outcome.error, "exit_code": outcome.exit_code}
 
 
 def _collect(fd: int, pid: int, timeout: float) -> tuple[list[dict[str, Any]], bool]:
@@ -248,10 +248,10 @@ def _collect(fd: int, pid: int, timeout: float) -> tuple[list[dict[str, Any]], b
     return messages, finished
 
 
-def _why_no_answer(finished: bool, options: Any) -> ChainruleError:
+def _why_no_answer(finished: bool, job: Job) -> ChainruleError:
     if not finished:
-        return LimitError(f"gave up after {options.timeout:g} s (the time budget; see --timeout)")
+        return LimitError(f"gave up after {job.timeout:g} s (the time budget)", option="timeout")
     return LimitError(
-        f"the derivation was stopped by its memory or CPU budget ({options.memory_mb} MB; "
-        "see --memory and --timeout)"
+        f"the derivation was stopped by its memory or CPU budget ({job.memory_mb} MB)",
+        option="budget",
     )

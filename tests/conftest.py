@@ -14,3 +14,7 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+# The atheris harness runs on its own (see tests/fuzz/README.md); --doctest-modules would
+# import it, and atheris is not a test dependency.
+collect_ignore = ["fuzz"]

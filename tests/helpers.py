@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import sympy
 
-from chainrule.functions import FUNCTIONS
+from chainrule.calculus.functions import FUNCTIONS
 from chainrule.model import Assignment, Program, Term
 
 
@@ -79,7 +79,7 @@ def to_sympy(term: Term, names: dict[str, sympy.Expr] | None = None) -> sympy.Ex
         elif t.op == "pow":
             value = args[0] ** args[1]
         elif t.op == "call":
-            value = FUNCTIONS[t.text][0](*args)
+            value = FUNCTIONS[t.text](*args)
         elif t.op == "apply":
             value = sympy.Function(t.text, real=True)(*args)
         else:  # pragma: no cover
@@ -91,7 +91,7 @@ def to_sympy(term: Term, names: dict[str, sympy.Expr] | None = None) -> sympy.Ex
 def numeric_value(
     expr: sympy.Expr, point: dict[sympy.Symbol, float], *, allow_complex: bool = False
 ) -> complex | None:
-    """sympy's own evalf at a point (independent of chainrule.numeric); None if undefined."""
+    """sympy's own evalf at a point (independent of chainrule.check.numeric); None if undefined."""
     rewritten = expr.rewrite(sympy.exp) if expr.has(*_ml_classes()) else expr
     try:
         value = complex(rewritten.evalf(30, subs=point))
@@ -105,7 +105,7 @@ def numeric_value(
 
 
 def _ml_classes() -> tuple[type, ...]:
-    from chainrule.functions import sigmoid, softplus
+    from chainrule.calculus.functions import sigmoid, softplus
 
     return (sigmoid, softplus)
 

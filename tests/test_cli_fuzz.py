@@ -12,8 +12,8 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chainrule.cli import Options
-from chainrule.runner import Outcome, run
+from chainrule.render.errors import format_error
+from chainrule.runner import Job, Outcome, run
 from tests.test_parser_fuzz import ATOMS, TERMS, Printer
 
 PIPELINE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -21,12 +21,12 @@ FORMATS = st.sampled_from(["text", "latex", "json", "markdown"])
 
 
 def _run(text: str, fmt: str) -> Outcome:
-    options = Options(wrt=("all",), fmt=fmt, isolate=False, timeout=30)
-    outcome = run(text, options)
-    assert outcome.exit_code != 70, f"{text!r}: {outcome.error_text}"
+    outcome = run(Job(text, wrt=("all",), fmt=fmt, isolate=False, timeout=30))
+    error = "" if outcome.error is None else format_error(outcome.error)
+    assert outcome.exit_code != 70, f"{text!r}: {error}"
     assert (outcome.error is None) == (outcome.exit_code == 0)
     if outcome.error is not None:
-        assert outcome.error_text.startswith("error: ")
+        assert error.startswith("error: ")
     else:
         assert outcome.output.strip()
     return outcome
@@ -46,4 +46,4 @@ def test_well_formed_expressions_always_derive(
     text = Printer(rng, latex=latex).text(term)
     outcome = _run(text, fmt)
     # Well-formed text always derives, unless its constants are undefined (max(0, 0/0)).
-    assert outcome.error is None or outcome.error["type"] == "math", (text, outcome.error)
+    assert outcome.error is None or outcome.error.kind == "math", (text, outcome.error)

@@ -9,12 +9,12 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chainrule.decompose import decompose
-from chainrule.engine import differentiate, local_derivative
+from chainrule.calculus.decompose import decompose
+from chainrule.calculus.engine import differentiate, local_derivative
+from chainrule.calculus.functions import relu, sigmoid, softplus
+from chainrule.check.verify import verify
 from chainrule.errors import MathError, VariableError, VerificationError
-from chainrule.functions import relu, sigmoid, softplus
 from chainrule.model import Term, Upstream
-from chainrule.verify import verify
 from tests.helpers import (
     assert_close,
     call,

@@ -8,17 +8,11 @@ import sys
 import pytest
 import sympy
 
+from chainrule.calculus.functions import FUNCTIONS, relu, sigmoid, softplus
 from chainrule.errors import ChainruleError, LimitError, ParseError
-from chainrule.functions import FUNCTIONS, relu, sigmoid, softplus
-from chainrule.parser import (
-    ALIASES,
-    DUALS,
-    MAX_DEPTH,
-    MAX_INPUT_CHARS,
-    NOTATION_HELP,
-    format_error,
-    parse,
-)
+from chainrule.read.notation import ALIASES, DUALS, MAX_DEPTH, MAX_INPUT_CHARS, NOTATION_HELP
+from chainrule.read.program import parse
+from chainrule.render.errors import format_error
 from tests.helpers import to_sympy, walk
 
 x, y, z, a, b, t, u, w = (sympy.Symbol(n, real=True) for n in "xyzabtuw")
@@ -600,6 +594,9 @@ def test_notation_help_is_short_and_documents_the_rules() -> None:
 def test_notation_help_needs_no_sympy() -> None:
     import subprocess
 
-    code = "import sys; from chainrule.lexer import NOTATION_HELP; print('sympy' in sys.modules)"
+    code = (
+        "import sys; from chainrule.read.notation import NOTATION_HELP; "
+        "print('sympy' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -122,7 +122,7 @@ def test_latex_notes_example_compiles(tmp_path: Path) -> None:
 
 
 def test_readme_notation_is_the_help_text() -> None:
-    from chainrule.lexer import NOTATION_HELP
+    from chainrule.read.notation import NOTATION_HELP
 
     for line in NOTATION_HELP.splitlines()[1:]:
         assert line.strip() in README, line

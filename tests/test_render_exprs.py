@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 import sympy
 
-from chainrule.functions import relu, sigmoid, softplus
+from chainrule.calculus.functions import relu, sigmoid, softplus
 from chainrule.model import Upstream
 from chainrule.render.exprs import (
     derivative_symbol,
-    factor_chain,
+    factor_pieces,
     name_latex,
     name_unicode,
     to_latex,
@@ -150,7 +150,11 @@ def test_derivative_symbols() -> None:
     assert derivative_symbol("L", "W1", True, "python") == "dL_dW1"
 
 
-def test_factor_chain_keeps_the_product_unevaluated() -> None:
+def factor_chain(factors: list[sympy.Expr], style: str = "unicode") -> str:
+    return (r" \cdot " if style == "latex" else " · ").join(factor_pieces(factors, style))
+
+
+def test_factor_pieces_keep_the_product_unevaluated() -> None:
     a_, h = sympy.symbols("a h")
     factors = [z - y, W2, sigmoid(a_) * (1 - sigmoid(a_)), x]
     assert factor_chain(factors) == "(z − y) · W₂ · σ(a)(1 − σ(a)) · x"

@@ -22,14 +22,17 @@ from typing import Any
 import pytest
 import sympy
 
-from chainrule.decompose import decompose
-from chainrule.engine import differentiate
+from chainrule.api import derive as api_derive
+from chainrule.calculus.decompose import decompose
+from chainrule.calculus.engine import differentiate
 from chainrule.errors import ParseError
-from chainrule.model import Derivation
+from chainrule.model import Derivation, Note
 from chainrule.render import FORMATS, render
-from chainrule.render.json import error_dict, render_json, to_dict
+from chainrule.render.errors import error_line
+from chainrule.render.json import render_json, to_dict
 from chainrule.render.latex import render_latex
 from chainrule.render.markdown import render_markdown
+from chainrule.render.notes import WORDING
 from chainrule.render.text import render_text
 from tests.helpers import call, expression, sym
 
@@ -48,9 +51,7 @@ EXAMPLES: dict[str, tuple[str, list[str] | None]] = {
 
 
 def derive(text: str, wrt: list[str] | None) -> Derivation:
-    api = pytest.importorskip("chainrule.api", reason="the pipeline (parser.py) has not landed")
-    result: Derivation = api.derive(text, wrt)
-    return result
+    return api_derive(text, wrt)
 
 
 def _rich_text(d: Derivation) -> str:
@@ -248,9 +249,9 @@ def test_json_simplified_and_omitted_result() -> None:
     assert entry["simplified"] == "s"
 
 
-def test_error_dict() -> None:
+def test_error_line() -> None:
     err = ParseError("unexpected ')'", source="sin(x))", column=7)
-    assert error_dict("sin(x))", err) == {
+    assert error_line("sin(x))", err) == {
         "schema": 1,
         "input": "sin(x))",
         "error": {"type": "parse", "message": "unexpected ')'", "column": 7},
@@ -266,9 +267,11 @@ def test_text_shows_simplified_omitted_result_and_notes() -> None:
     x = sympy.Symbol("x")
     simpler = dataclasses.replace(rule, simplified=2 * x * sympy.cos(x**2) + 0 * x + x - x + 1)
     omitted = dataclasses.replace(rule, result=None, result_size=1234567)
-    out = render_text(dataclasses.replace(d, steps=(*d.steps[:-1], simpler), notes=("checked",)))
+    out = render_text(
+        dataclasses.replace(d, steps=(*d.steps[:-1], simpler), notes=(Note("constant"),))
+    )
     assert "        = 2x·cos(x²) + 1\n" in out
-    assert out.endswith("\nnote: checked\n")
+    assert out.endswith("\nnote: the expression has no variables: its derivative is 0\n")
     out = render_text(dataclasses.replace(d, steps=(*d.steps[:-1], omitted), expression=None))
     assert "= (result in the inputs omitted: 1,234,567 nodes; see the intermediates above)" in out
     assert out.startswith("d/dx sin(x**2)\n")  # the input text when the expression is omitted
@@ -311,10 +314,17 @@ HOSTILE = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _echo_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A note that quotes user text as it is (notes that name the user's symbols will).
+    monkeypatch.setitem(WORDING, "echo", "{text}")
+
+
 def _hostile() -> Derivation:
     d = derive("sin(x**2)", None)
     graph = dataclasses.replace(d.graph, source=HOSTILE)
-    return dataclasses.replace(d, graph=graph, expression=None, notes=(HOSTILE,))
+    note = Note("echo", (("text", HOSTILE),))
+    return dataclasses.replace(d, graph=graph, expression=None, notes=(note,))
 
 
 def test_terminal_shows_markup_and_escapes_literally() -> None:

@@ -17,12 +17,15 @@ import pytest
 import sympy
 import sympy.parsing.sympy_parser
 
-import chainrule.latex
-import chainrule.lexer
-import chainrule.parser
+import chainrule.read.expression
+import chainrule.read.latex_lexer
+import chainrule.read.lexer
+import chainrule.read.notation
+import chainrule.read.program
 from chainrule.errors import ChainruleError, LimitError, ParseError
-from chainrule.lexer import Lexer
-from chainrule.parser import MAX_INPUT_CHARS, parse
+from chainrule.read.lexer import Lexer
+from chainrule.read.notation import MAX_INPUT_CHARS
+from chainrule.read.program import parse
 from tests.helpers import walk
 
 PAYLOADS = [
@@ -222,7 +225,16 @@ FORBIDDEN_CALLS = {"eval", "exec", "compile", "sympify", "S", "parse_expr", "lit
                    "__import__", "import_module", "getattr", "system", "popen"}  # fmt: skip
 
 
-@pytest.mark.parametrize("module", [chainrule.parser, chainrule.lexer, chainrule.latex])
+READ_MODULES = [
+    chainrule.read.expression,
+    chainrule.read.latex_lexer,
+    chainrule.read.lexer,
+    chainrule.read.notation,
+    chainrule.read.program,
+]
+
+
+@pytest.mark.parametrize("module", READ_MODULES)
 def test_parser_source_calls_nothing_that_evaluates(module: Any) -> None:
     tree = ast.parse(inspect.getsource(module))
     for node in ast.walk(tree):

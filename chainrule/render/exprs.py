@@ -556,28 +556,10 @@ def factor_pieces(
     return out
 
 
-def factor_chain(
-    factors: Sequence[Any], printer: Style = "unicode", *, partial: bool = True
-) -> str:
-    """A product printed unevaluated: ``(z − y) · W₂ · σ(a)(1 − σ(a)) · x``.
-
-    Args:
-        factors: the factors, in order (say, the local derivatives along a path).
-        printer: "unicode" (joined by `` · ``), "latex" (`` \\cdot ``) or "python" (``*``).
-        partial: write upstream gradients with ∂ (True) or d (False).
-
-    Returns:
-        The factors joined, sums bracketed.
-    """
-    sep = {"unicode": " · ", "latex": r" \cdot ", "python": "*"}[printer]
-    return sep.join(factor_pieces(factors, printer, partial=partial))
-
-
 __all__ = [
     "MINUS",
     "Style",
     "derivative_symbol",
-    "factor_chain",
     "factor_pieces",
     "name_latex",
     "name_unicode",

@@ -12,9 +12,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from chainrule.errors import ChainruleError
 from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative
 from chainrule.render.exprs import to_python
+from chainrule.render.notes import note_text
 
 SCHEMA = 1
 
@@ -35,7 +35,7 @@ class _JsonRenderer:
             "inputs": list(d.graph.input_names),
             "wrt": list(d.wrt),
             "partial": d.partial,
-            "notes": list(d.notes),
+            "notes": [note_text(note) for note in d.notes],
             "verified": d.verified,
             "expression_size": d.expression_size,
         }
@@ -115,16 +115,3 @@ def render_json(d: Derivation | Sequence[Derivation]) -> str:
     """
     items = [d] if isinstance(d, Derivation) else list(d)
     return "\n".join(json.dumps(to_dict(one), ensure_ascii=False) for one in items)
-
-
-def error_dict(input_text: str, err: ChainruleError) -> dict[str, Any]:
-    """The JSON Lines entry for an input that failed: ``{"schema": 1, "input": …, "error": …}``.
-
-    Args:
-        input_text: the line the user gave.
-        err: the error raised for it.
-
-    Returns:
-        The dict, ``error`` being ``err.to_dict()``.
-    """
-    return {"schema": SCHEMA, "input": input_text, "error": err.to_dict()}

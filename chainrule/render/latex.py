@@ -29,6 +29,7 @@ from chainrule.render.layout import (
     one_line,
     sections,
 )
+from chainrule.render.notes import note_text
 
 PREAMBLE = (
     "\\documentclass{article}\n"
@@ -93,7 +94,9 @@ class LatexLines:
             lines.append(self.text(rf"\textbf{{{title}}}"))
             for step in steps:
                 lines += getattr(self, "_render_" + type(step).__name__)(step)
-        lines += [self.text(f"note: {latex_text(one_line(note))}") for note in self.d.notes]
+        lines += [
+            self.text(f"note: {latex_text(one_line(note_text(note)))}") for note in self.d.notes
+        ]
         return lines
 
     def _render_Decomposition(self, step: Decomposition) -> list[str]:

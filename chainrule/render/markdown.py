@@ -23,6 +23,7 @@ from chainrule.render.layout import (
     one_line,
     sections,
 )
+from chainrule.render.notes import note_text
 
 # Characters that start emphasis, code, links, HTML, headings or math anywhere in a line.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#$~])")
@@ -62,7 +63,7 @@ class _MarkdownRenderer(LatexLines):
                 for step in steps:
                     lines += getattr(self, "_render_" + type(step).__name__)(step)
                 out += _math_block(lines)
-        out += [f"> **note:** {markdown_text(one_line(note))}" for note in self.d.notes]
+        out += [f"> **note:** {markdown_text(one_line(note_text(note)))}" for note in self.d.notes]
         return "\n".join(out).rstrip("\n") + "\n"
 
     def _render_Decomposition(self, step: Decomposition) -> list[str]:

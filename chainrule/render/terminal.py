@@ -38,6 +38,7 @@ from chainrule.render.layout import (
     sanitize,
     sections,
 )
+from chainrule.render.notes import note_text
 
 # The i-th symbol of a chain and the i-th factor share a colour, so ∂z/∂h lines up with W₂.
 PALETTE = ("cyan", "magenta", "yellow", "green", "bright_blue", "red")
@@ -78,7 +79,7 @@ class _RichRenderer:
             body = Group(*self._section(steps))
             parts.append(Panel(body, title=Text(title), title_align="left", border_style="blue"))
         for note in self.d.notes:
-            parts.append(Text.assemble(("note: ", "yellow"), one_line(note)))
+            parts.append(Text.assemble(("note: ", "yellow"), one_line(note_text(note))))
         return Group(*parts)
 
     def _section(self, steps: list[Step]) -> list[RenderableType]:

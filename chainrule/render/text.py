@@ -27,6 +27,7 @@ from chainrule.render.layout import (
     sanitize,
     sections,
 )
+from chainrule.render.notes import note_text
 
 INDENT = "  "
 
@@ -55,7 +56,7 @@ class _TextRenderer:
             for step in steps:
                 lines += self._render(step)
         if self.d.notes:
-            lines += ["", *(f"note: {one_line(note)}" for note in self.d.notes)]
+            lines += ["", *(f"note: {one_line(note_text(note))}" for note in self.d.notes)]
         # Names and expressions come through the parser's whitelist; escaping every line
         # anyway keeps a terminal safe from control characters whatever reaches us.
         return "\n".join(sanitize(line) for line in lines) + "\n"

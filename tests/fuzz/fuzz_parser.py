@@ -1,4 +1,4 @@
-"""Coverage-guided fuzzing of ``chainrule.parser.parse`` with atheris (not collected by pytest).
+"""Coverage-guided fuzzing of ``chainrule.read.program.parse`` with atheris (not run by pytest).
 
 Run:  pip install atheris && python tests/fuzz/fuzz_parser.py -max_total_time=240
 Anything other than a Program or a ChainruleError escaping ``parse`` is a crash.
@@ -14,7 +14,8 @@ from chainrule.errors import ChainruleError
 from chainrule.model import Program  # loads sympy first: instrumenting all of it is slow and idle
 
 with atheris.instrument_imports(include=["chainrule"]):
-    from chainrule.parser import format_error, parse
+    from chainrule.read.program import parse
+    from chainrule.render.errors import format_error
 
 SYNTAXES = ("auto", "math", "latex")
 

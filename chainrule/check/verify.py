@@ -18,9 +18,9 @@ import mpmath
 import sympy
 from sympy.core.function import AppliedUndef
 
+from chainrule.check.numeric import UndefinedError, evaluate
 from chainrule.errors import VerificationError
-from chainrule.model import Derivation, Upstream
-from chainrule.numeric import UndefinedError, evaluate
+from chainrule.model import Derivation, Note, Upstream
 
 DIGITS = (50, 400)  # a mismatch at 50 digits is retried at 400 before it counts as a bug
 STEP = mpmath.mpf(10) ** -18
@@ -53,7 +53,7 @@ def verify(derivation: Derivation, *, seed: int = 2024) -> Derivation:
         except UndefinedError:
             continue
         return dataclasses.replace(derivation, verified="numeric")
-    return _skipped(derivation, "not checked numerically: no sampled point has a real value")
+    return _skipped(derivation, Note("no_real_point"))
 
 
 def _check_with_retry(derivation: Derivation, point: Mapping[Any, Any], rng: random.Random) -> None:
@@ -78,17 +78,17 @@ def _symbolic(derivation: Derivation) -> Derivation:
     expression = derivation.expression
     chains = derivation.chain_rules
     if expression is None or any(c.result is None for c in chains):
-        return _skipped(derivation, "not checked: it holds abstract functions and is too large")
+        return _skipped(derivation, Note("abstract_too_large"))
     symbols = derivation.graph.symbols
     for chain in chains:
         oracle = sympy.diff(expression, symbols[chain.wrt]) if chain.wrt in symbols else 0
         if chain.result is None or sympy.simplify(chain.result - oracle) != 0:
             # sympy could not prove it either way: say so rather than claim a check.
-            return _skipped(derivation, "not confirmed: sympy cannot compare these forms")
+            return _skipped(derivation, Note("symbolic_undecided"))
     return dataclasses.replace(derivation, verified="symbolic")
 
 
-def _skipped(derivation: Derivation, note: str) -> Derivation:
+def _skipped(derivation: Derivation, note: Note) -> Derivation:
     return dataclasses.replace(derivation, verified="skipped", notes=derivation.notes + (note,))
 
 

@@ -11,7 +11,7 @@ import dataclasses
 
 import sympy
 
-from chainrule.engine import tree_size
+from chainrule.calculus.engine import tree_size
 from chainrule.model import ChainRule, Derivation
 
 SIMPLIFY_MAX_NODES = 150  # larger results are left as they are

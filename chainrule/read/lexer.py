@@ -1,8 +1,7 @@
 """Plain math text → tokens, one line at a time, with 1-based columns into the original line.
 
-This module imports neither sympy nor the model, so ``chainrule --help`` can show
-``NOTATION_HELP`` without loading sympy.  The LaTeX lexer (``chainrule.latex``) extends
-``Lexer`` and feeds the parser the same token kinds, so there is one grammar.
+This module imports neither sympy nor the model.  The LaTeX lexer (``read.latex_lexer``)
+extends ``Lexer`` and feeds the parser the same token kinds, so there is one grammar.
 
 Token kinds: ``num`` (text: plain decimal; ``exp``: a scientific literal's signed exponent),
 ``name``, ``op`` (+ - * / ^ ! ,), ``open``/``close`` (text: ( ) { } [ ]), ``bar`` (a ``|`` the
@@ -12,61 +11,24 @@ parser resolves), ``lbar``/``rbar`` (explicit LaTeX abs bars), ``root`` (text: s
 
 from __future__ import annotations
 
-import keyword
 import unicodedata
-from collections.abc import Callable
 from typing import NamedTuple, NoReturn
 
 from chainrule.errors import LimitError, ParseError
-
-MAX_LITERAL_DIGITS = 4000  # longer integer literals are refused (Python's own str→int cap is 4300)
-
-NOTATION_HELP = """\
-Notation (LaTeX is read instead when the input contains a backslash):
-  x^2  x**2  x²  x⁻¹  x^(1/2)   powers; x^2^3 = x^(2^3); -x^2 = -(x^2); 2^-x is fine
-  2x  3(x+1)  (x+1)(x-1)  x y  2πx   implicit multiplication, same rank as * and /: 1/2x = x/2
-  xy  W1  W_1  W₁  W_{12}  theta  θ   each is one name (write x y or x*y for a product)
-  e  E  pi  π   constants (e is Euler's number); 1e-3 is scientific notation
-  sin cos tan sec csc cot  asin/arcsin …  sinh … coth  asinh/arsinh …  exp  ln  log (= ln)
-  log(x, b)  log_2(x)  log_{10} x   logarithms to a base
-  sqrt √x  cbrt ∛x  abs |x|  sigmoid σ  relu  softplus  max min  sign sgn  Heaviside
-  factorial x!  gamma  erf;   x!^2 = (x!)^2
-  sin^2(x) = sin²(x) = (sin x)^2;  sin^-1(x) is refused as ambiguous: write asin(x)
-  sin x: without parentheses a function takes the product that follows, up to + - * / , )
-    or the next function: sin 2x = sin(2x), sin x cos x = sin(x)·cos(x), ln x^2 = ln(x^2),
-    e^sin x = e^(sin x).  √x takes one factor: √x y = √(x)·y
-  f and g, and any name given with --func, are functions when followed by '(' (a name the
-    program assigns never is); other one-letter names multiply: x(x+1) = x·(x+1), h(x) = h·x
-  σ(a) and sigma(a) are the sigmoid, σ alone the symbol sigma (gamma(x) likewise)
-  programs: 'name = expression' per line or separated by ';'; '#' starts a comment
-"""
+from chainrule.read.notation import (
+    GREEK,
+    LETTERS,
+    MAX_LITERAL_DIGITS,
+    check_name,
+)
 
 # Glyphs chainrule reads itself rather than through NFKC, which would turn x² into x2.
 SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ⁿⁱ", "0123456789+-()ni", strict=True))
 SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼ", "0123456789aeoxhklmnpstij", strict=True))
 OPERATOR_GLYPHS = {"−": "-", "–": "-", "·": "*", "⋅": "*", "×": "*", "∗": "*", "∙": "*", "÷": "/"}
 ROOT_GLYPHS = {"√": "sqrt", "∛": "cbrt"}
-_GREEK_LOWER = (
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
-    "sigma tau upsilon phi chi psi omega"
-).split()
-GREEK: dict[str, str] = {chr(0x3B1 + i): n for i, n in enumerate(_GREEK_LOWER[:17])}
-GREEK.update({chr(0x3C3 + i): n for i, n in enumerate(_GREEK_LOWER[17:])})
-GREEK.update({chr(0x391 + i): n.capitalize() for i, n in enumerate(_GREEK_LOWER[:17])})
-GREEK.update({chr(0x3A3 + i): n.capitalize() for i, n in enumerate(_GREEK_LOWER[17:])})
-GREEK.update({"ς": "sigma", "ϵ": "epsilon", "ϑ": "theta", "ϕ": "phi", "ϱ": "rho", "µ": "mu"})
-GREEK_NAMES = frozenset(GREEK.values())
-
-# Names refused outright: they can only be an attempt to reach Python.  ``lambda`` is a fine
-# variable name here (the Greek letter), every other Python keyword is refused.
-FORBIDDEN_NAMES = frozenset(
-    "eval exec compile open input print getattr setattr delattr hasattr globals locals vars "
-    "breakpoint help exit quit os sys subprocess builtins system popen".split()
-)
-KEYWORDS = frozenset(keyword.kwlist) - {"lambda"}
 
 _DIGITS = frozenset("0123456789")
-LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _ALNUM = _DIGITS | LETTERS
 _NAME_CHARS = _ALNUM | {"_"}
 _PLAIN_OPS = {"+": "+", "-": "-", "/": "/", "^": "^", ",": ","}
@@ -81,7 +43,6 @@ _REFUSED = {
     "@": ("unexpected '@'", "matrix products are not supported; use * or a space"),
     "<": ("unexpected '<'", "comparisons are not supported"),
     ">": ("unexpected '>'", "comparisons are not supported"),
-    "\\": ("unexpected '\\'", "for LaTeX input use syntax 'latex' (--syntax latex)"),
 }
 
 
@@ -95,32 +56,8 @@ class Token(NamedTuple):
     exp: str = ""  # "num" only: the signed decimal exponent of a scientific literal, e.g. "-3"
 
 
-Fail = Callable[[str, int, str | None], NoReturn]
-
-
-def check_name(name: str, fail: Fail, col: int) -> None:
-    """Refuse names that are reserved, dangerous or malformed.
-
-    Args:
-        name: the name as read, subscripts already joined ("W_1").
-        fail: called with (message, column, hint) to raise the error.
-        col: the name's column.
-    """
-    if name.startswith("_") or "__" in name:
-        why = "names starting with '_' are reserved" if name[0] == "_" else "'__' is reserved"
-        fail(f"name '{name}' is not allowed: {why}", col, None)
-    if name in KEYWORDS:
-        fail(f"name '{name}' is not allowed: it is a Python keyword", col, None)
-    if name in FORBIDDEN_NAMES:
-        fail(f"name '{name}' is not allowed: it is reserved", col, "choose another name")
-    if name.endswith("_"):
-        fail(f"name '{name}' ends with '_'", col, f"write a subscript like {name}1")
-
-
 class Lexer:
     """Tokens of a whole text.  ``run`` raises ParseError or LimitError on the first problem."""
-
-    latex = False
 
     def __init__(self, text: str) -> None:
         self.lines = [line.removesuffix("\r") for line in text.split("\n")]
@@ -271,6 +208,15 @@ class Lexer:
             self.emit("close", c, col)
         elif c == "|":
             self.emit("bar", "|", col)
+        elif c == "\\":  # only with syntax "math": "auto" reads a backslash as LaTeX
+            raise ParseError(
+                "unexpected '\\'",
+                source=self.source,
+                column=col,
+                hint="this looks like LaTeX: read it as LaTeX",
+                option="syntax",
+                value="latex",
+            )
         elif c in _REFUSED:
             message, hint = _REFUSED[c]
             self.fail(message, col, hint)

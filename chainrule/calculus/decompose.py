@@ -22,9 +22,9 @@ from collections.abc import Sequence
 
 import sympy
 
+from chainrule.calculus.functions import FUNCTIONS
 from chainrule.errors import LimitError, MathError, ProgramError, VariableError
-from chainrule.functions import FUNCTIONS
-from chainrule.model import Assignment, Graph, Node, Program, Term
+from chainrule.model import FUNCTION_ARITIES, Assignment, Graph, Node, Program, Term
 
 MAX_NODES = 20_000  # intermediates after decomposition
 MAX_INLINE_DEPTH = 12  # an inline subexpression deeper than this gets a name of its own
@@ -123,7 +123,7 @@ class _Decomposer:
         if of is None:
             return self.nodes[-1].name
         if self.bare:
-            raise VariableError("--of names the output of a program; this is a single expression")
+            raise VariableError("a single expression has no named output to choose", option="of")
         if of not in self.assigned:
             defined = ", ".join(self.assigned) or "nothing"
             raise VariableError(
@@ -229,7 +229,7 @@ class _Decomposer:
     def _call(self, term: Term, args: list[sympy.Expr]) -> sympy.Expr:
         if term.op == "apply":
             return sympy.Function(term.text, **self.assumptions)(*args)
-        constructor, arities = FUNCTIONS[term.text]
+        constructor, arities = FUNCTIONS[term.text], FUNCTION_ARITIES[term.text]
         if len(args) not in arities:
             raise ProgramError(
                 f"{term.text}() takes {_arity_text(arities)}, not {len(args)}",
@@ -318,7 +318,7 @@ def _ancestors(nodes: list[Node], output: str) -> list[Node]:
                 needed.add(p)
                 stack.append(p)
     kept = [n for n in nodes if n.name in needed]
-    # The output is last even when --of picks an earlier assignment.
+    # The output is last even when ``of`` picks an earlier assignment.
     return [n for n in kept if n.name != output] + [index[output]]
 
 

@@ -104,9 +104,6 @@ class softplus(sympy.Function):  # noqa: N801
         return self.args[0].is_real
 
 
-ML_FUNCTIONS: tuple[type[sympy.Function], ...] = (sigmoid, relu, softplus)
-
-
 def _cbrt(arg: Any) -> Any:
     return sympy.Pow(arg, sympy.Rational(1, 3))
 
@@ -116,43 +113,43 @@ def _log(arg: Any, base: Any = None) -> Any:
     return sympy.log(arg) if base is None else sympy.log(arg, base)
 
 
-# Canonical function name → (constructor, allowed argument counts).
-# The parser maps every spelling users type (ln, arcsin, σ, \sin, ...) onto these names.
-FUNCTIONS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
-    "sin": (sympy.sin, (1,)),
-    "cos": (sympy.cos, (1,)),
-    "tan": (sympy.tan, (1,)),
-    "sec": (sympy.sec, (1,)),
-    "csc": (sympy.csc, (1,)),
-    "cot": (sympy.cot, (1,)),
-    "asin": (sympy.asin, (1,)),
-    "acos": (sympy.acos, (1,)),
-    "atan": (sympy.atan, (1,)),
-    "asec": (sympy.asec, (1,)),
-    "acsc": (sympy.acsc, (1,)),
-    "acot": (sympy.acot, (1,)),
-    "sinh": (sympy.sinh, (1,)),
-    "cosh": (sympy.cosh, (1,)),
-    "tanh": (sympy.tanh, (1,)),
-    "sech": (sympy.sech, (1,)),
-    "csch": (sympy.csch, (1,)),
-    "coth": (sympy.coth, (1,)),
-    "asinh": (sympy.asinh, (1,)),
-    "acosh": (sympy.acosh, (1,)),
-    "atanh": (sympy.atanh, (1,)),
-    "exp": (sympy.exp, (1,)),
-    "log": (_log, (1, 2)),
-    "sqrt": (sympy.sqrt, (1,)),
-    "cbrt": (_cbrt, (1,)),
-    "Abs": (sympy.Abs, (1,)),
-    "sign": (sympy.sign, (1,)),
-    "Heaviside": (sympy.Heaviside, (1,)),
-    "Max": (sympy.Max, (2, 3, 4, 5, 6, 7, 8)),
-    "Min": (sympy.Min, (2, 3, 4, 5, 6, 7, 8)),
-    "factorial": (sympy.factorial, (1,)),
-    "gamma": (sympy.gamma, (1,)),
-    "erf": (sympy.erf, (1,)),
-    "sigmoid": (sigmoid, (1,)),
-    "relu": (relu, (1,)),
-    "softplus": (softplus, (1,)),
+# Canonical function name (a key of ``model.FUNCTION_ARITIES``) → its sympy constructor.
+# The reader maps every spelling users type (ln, arcsin, σ, \sin, ...) onto these names.
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "sin": sympy.sin,
+    "cos": sympy.cos,
+    "tan": sympy.tan,
+    "sec": sympy.sec,
+    "csc": sympy.csc,
+    "cot": sympy.cot,
+    "asin": sympy.asin,
+    "acos": sympy.acos,
+    "atan": sympy.atan,
+    "asec": sympy.asec,
+    "acsc": sympy.acsc,
+    "acot": sympy.acot,
+    "sinh": sympy.sinh,
+    "cosh": sympy.cosh,
+    "tanh": sympy.tanh,
+    "sech": sympy.sech,
+    "csch": sympy.csch,
+    "coth": sympy.coth,
+    "asinh": sympy.asinh,
+    "acosh": sympy.acosh,
+    "atanh": sympy.atanh,
+    "exp": sympy.exp,
+    "log": _log,
+    "sqrt": sympy.sqrt,
+    "cbrt": _cbrt,
+    "Abs": sympy.Abs,
+    "sign": sympy.sign,
+    "Heaviside": sympy.Heaviside,
+    "Max": sympy.Max,
+    "Min": sympy.Min,
+    "factorial": sympy.factorial,
+    "gamma": sympy.gamma,
+    "erf": sympy.erf,
+    "sigmoid": sigmoid,
+    "relu": relu,
+    "softplus": softplus,
 }

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import difflib
 
-from chainrule.lexer import GREEK_NAMES, LETTERS, Lexer
+from chainrule.read.lexer import Lexer
+from chainrule.read.notation import GREEK_NAMES, LETTERS
 
 _SPACES = frozenset({",", ";", ":", "!", " ", ">", "quad", "qquad"})
 _SIZES = frozenset(
@@ -39,8 +40,6 @@ KNOWN_COMMANDS = sorted(
 
 class LatexLexer(Lexer):
     """Tokens of LaTeX math text (plain notation is read too)."""
-
-    latex = True
 
     def __init__(self, text: str) -> None:
         super().__init__(text)

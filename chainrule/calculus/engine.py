@@ -25,6 +25,7 @@ from chainrule.model import (
     Derivation,
     Graph,
     LocalDerivative,
+    Note,
     Path,
     Step,
     Upstream,
@@ -95,9 +96,9 @@ class _Engine:
         partial = len(graph.inputs) > 1 or any(
             len(n.parents) > 1 for n in graph.nodes if n.name in relevant
         )
-        notes: list[str] = []
+        notes: list[Note] = []
         if not graph.inputs and any(w not in self.position for w in self.wrt):
-            notes.append("the expression has no variables: its derivative is 0")
+            notes.append(Note("constant"))
         return Derivation(
             graph=graph,
             wrt=self.wrt,

@@ -13,7 +13,7 @@ from typing import Any
 import mpmath
 import sympy
 
-from chainrule.functions import relu, sigmoid, softplus
+from chainrule.calculus.functions import relu, sigmoid, softplus
 
 _HUGE = mpmath.mpf(10) ** 200
 

@@ -1,10 +1,9 @@
-"""User text → ``model.Program`` of ``model.Term`` trees, by whitelist and without recursion.
+"""Tokens of one statement → a ``model.Term`` tree: an iterative Pratt parser, no recursion.
 
-Nothing here evaluates user text: a hand-written lexer (``chainrule.lexer``, LaTeX in
-``chainrule.latex``) turns it into tokens, and an iterative Pratt parser with an explicit
-stack turns those into Terms.  Every construct not listed in ``NOTATION_HELP`` is a ParseError
-that carries its line and column, so a 1000-fold composition parses and 10,000 nested
-parentheses stop at ``MAX_DEPTH`` with a LimitError instead of a RecursionError.
+The machine keeps its pending constructs on an explicit stack, so a 1000-fold composition
+parses and 10,000 nested parentheses stop at ``MAX_DEPTH`` with a LimitError instead of a
+RecursionError.  Every construct not listed in ``NOTATION_HELP`` is a ParseError that carries
+its column.
 
 Binding, loosest first: ``+ -`` · ``* /`` and implicit multiplication (left-associative) ·
 unary minus · ``^`` (right-associative) · postfix ``!``.  A function name without parentheses
@@ -16,50 +15,22 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple, NoReturn
 
-from chainrule.errors import ChainruleError, LimitError, ParseError
-from chainrule.functions import FUNCTIONS
-from chainrule.latex import LatexLexer
-from chainrule.lexer import GREEK_NAMES, MAX_LITERAL_DIGITS, NOTATION_HELP, Lexer, Token, check_name
-from chainrule.model import Assignment, Program, Term
+from chainrule.errors import LimitError, ParseError
+from chainrule.model import FUNCTION_ARITIES, Term
+from chainrule.read.lexer import Token
+from chainrule.read.notation import (
+    ALIASES,
+    CONSTANTS,
+    DUALS,
+    GREEK_NAMES,
+    INVERSES,
+    MAX_DEPTH,
+    check_name,
+)
 
-__all__ = [
-    "MAX_DEPTH",
-    "MAX_INPUT_CHARS",
-    "MAX_LITERAL_DIGITS",
-    "NOTATION_HELP",
-    "format_error",
-    "parse",
-]
-
-# Longer input is refused before it is read; a 1000-layer program is about 30 kB.
-MAX_INPUT_CHARS = 200_000
-# Caps both open brackets/calls/prefixes and the depth of the Term tree, so later layers can
-# rely on it; a 1000-fold composition needs 1001.
-MAX_DEPTH = 2500
-
-# Every spelling a user may type → a key of functions.FUNCTIONS.
-ALIASES: dict[str, str] = {n: n for n in "sin cos tan sec csc cot sinh cosh tanh sech csch coth "
-                           "exp log sqrt cbrt sign Heaviside factorial erf sigmoid relu softplus "
-                           "asin acos atan asec acsc acot asinh acosh atanh".split()}  # fmt: skip
-ALIASES.update({f"arc{n}": f"a{n}" for n in ("sin", "cos", "tan", "sec", "csc", "cot")})
-ALIASES.update({f"arc{n}": f"a{n}" for n in ("sinh", "cosh", "tanh")})
-ALIASES.update({f"ar{n}": f"a{n}" for n in ("sinh", "cosh", "tanh")})
-ALIASES.update({"ln": "log", "abs": "Abs", "Abs": "Abs", "sgn": "sign", "heaviside": "Heaviside"})
-ALIASES.update({"max": "Max", "Max": "Max", "min": "Min", "Min": "Min"})
-ALIASES.update({"ReLU": "relu", "Relu": "relu", "Softplus": "softplus", "SoftPlus": "softplus"})
-# Greek names that are a function only when "(" follows: σ(a) is the sigmoid, σ alone a symbol.
-DUALS = {"sigma": "sigmoid", "gamma": "gamma", "Gamma": "gamma"}
-CONSTANTS = {"e": "E", "E": "E", "pi": "pi"}
-ABSTRACT_FUNCTIONS = ("f", "g")
-_INVERSES = {n: f"a{n}" for n in "sin cos tan sec csc cot sinh cosh tanh".split()} | {
-    "exp": "log",
-    "log": "exp",
-}
 _INTERNAL = ("\\frac", "\\root")  # made by the LaTeX lexer only: no user can type a backslash name
 
 _ADD, _MUL, _PREFIX, _POW_RIGHT, _POW = 10, 20, 25, 29, 30
@@ -68,62 +39,7 @@ _OPERAND_STARTS = frozenset({"name", "open", "bar", "lbar", "root"})
 _CLOSERS = {"(": ")", "{": "}", "[": "]"}
 _ONE = re.compile(r"0*1(\.0*)?")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
-_SIMPLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-
-
-def parse(text: str, *, syntax: str = "auto", functions: Iterable[str] = ()) -> Program:
-    """Parse an expression or a program of ``name = expression`` statements into Terms.
-
-    Args:
-        text: the user's input; statements are separated by ``;`` or newlines.
-        syntax: "auto" (LaTeX when the text contains a backslash), "math" or "latex".
-        functions: extra names to read as abstract functions when "(" follows them.
-
-    Returns:
-        The Program: one Assignment with ``name=None`` for a bare expression.
-
-    Raises:
-        ParseError: the text is not notation chainrule reads; carries the line and column.
-        LimitError: the input is longer than MAX_INPUT_CHARS, nested deeper than MAX_DEPTH, or
-            holds a number literal longer than MAX_LITERAL_DIGITS.
-        ValueError: ``syntax`` is not one of the three names above.
-    """
-    if not isinstance(text, str):
-        raise TypeError(f"parse() needs a str, not {type(text).__name__}")
-    if syntax not in ("auto", "math", "latex"):
-        raise ValueError(f"syntax must be 'auto', 'math' or 'latex', not {syntax!r}")
-    if len(text) > MAX_INPUT_CHARS:
-        raise LimitError(
-            f"input is {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}",
-            hint="split the input into smaller pieces",
-        )
-    latex = syntax == "latex" or (syntax == "auto" and "\\" in text)
-    tokens = (LatexLexer if latex else Lexer)(text).run()
-    return _Parser(text, tokens, _declared(functions)).program()
-
-
-def format_error(err: ChainruleError) -> str:
-    """Render an error for a terminal: message, the source line with a caret, and the hint.
-
-    Control characters, ANSI escapes and other invisible characters in the echoed text are
-    shown escaped (``\\x1b``), never raw; very long lines are cut around the column.
-
-    Args:
-        err: any chainrule error; ``source``, ``column`` and ``hint`` are used when set.
-
-    Returns:
-        The lines joined with newlines, without a trailing newline.
-    """
-    out = [f"error: {_escape(err.message)}"]
-    if err.source is not None and err.column is not None:
-        shown, caret = _excerpt(err.source, err.column)
-        out += [f"  {shown}", "  " + " " * caret + "^"]
-    if err.hint:
-        out.append(f"hint: {_escape(err.hint)}")
-    return "\n".join(out)
-
-
-# ---------------------------------------------------------------------------------------------
+SIMPLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 class _Val(NamedTuple):
@@ -150,13 +66,13 @@ class _Frame:
     opener: Token | None = None  # group: its opening token
 
 
-class _Parser:
-    def __init__(self, text: str, tokens: list[Token], abstract: frozenset[str]) -> None:
-        self.text = text
-        self.lines = [line.removesuffix("\r") for line in text.split("\n")]
+class ExpressionParser:
+    """Reads the expressions of one program's tokens; ``source`` is the line being read."""
+
+    def __init__(self, tokens: list[Token], abstract: frozenset[str], assigned: set[str]) -> None:
         self.toks = tokens
-        self.abstract = abstract
-        self.assigned: set[str] = set()
+        self.abstract = abstract  # names read as abstract functions before "("
+        self.assigned = assigned  # names the program assigns: always variables
         self.source = ""
 
     def fail(self, message: str, col: int, hint: str | None = None) -> NoReturn:
@@ -170,52 +86,23 @@ class _Parser:
             hint="name intermediate results: u = …; y = sin(u)",
         )
 
-    # -- statements ----------------------------------------------------------------------------
-
-    def program(self) -> Program:
-        toks = self.toks
-        spans: list[tuple[int, int]] = []
-        start = 0
-        for index, tok in enumerate(toks):
-            if tok.kind in ("sep", "end"):
-                if index > start:
-                    spans.append((start, index))
-                start = index + 1
-        if not spans:
-            raise ParseError("empty input", hint="type an expression such as sin(x^2)")
-        named = [toks[s].kind == "name" and toks[s + 1].kind == "eq" for s, _ in spans]
-        self.assigned = {toks[s].text for (s, _), n in zip(spans, named, strict=True) if n}
-        result = []
-        for (s, _), is_named in zip(spans, named, strict=True):
-            first = toks[s]
-            self.source = self.lines[first.line - 1]
-            if is_named:
-                self._check_target(first)
-                value = self._expression(s + 2)
-                result.append(Assignment(first.text, value, column=first.col, line=first.line))
-            elif len(spans) > 1:
-                self.fail(
-                    "expected 'name = expression'",
-                    first.col,
-                    "a bare expression must be the only statement; name it: y = …",
-                )
-            else:
-                result.append(Assignment(None, self._expression(s), column=1, line=first.line))
-        return Program(source=self.text, assignments=tuple(result))
-
-    def _check_target(self, tok: Token) -> None:
-        name = tok.text
-        if name in CONSTANTS:
-            what = "Euler's number" if CONSTANTS[name] == "E" else "the constant π"
-            self.fail(f"'{name}' is {what} and cannot be assigned", tok.col, "choose another name")
-        if name in ALIASES or name.startswith("log_"):
-            self.fail(
-                f"'{name}' is a function and cannot be assigned", tok.col, "choose another name"
-            )
-
     # -- the expression machine ----------------------------------------------------------------
 
-    def _expression(self, start: int) -> Term:
+    def expression(self, start: int, source: str) -> Term:
+        """The Term of the expression whose first token is ``toks[start]``.
+
+        Args:
+            start: index of its first token; it ends at the next ``sep`` or ``end``.
+            source: the line it is on, for error messages.
+
+        Returns:
+            The Term.
+
+        Raises:
+            ParseError: not notation chainrule reads; carries the column.
+            LimitError: nested deeper than MAX_DEPTH.
+        """
+        self.source = source
         toks = self.toks
         stack = [_Frame("base", 0)]
         groups: list[_Frame] = []  # the open bracket/call/bar frames, innermost last
@@ -400,7 +287,7 @@ class _Parser:
     def _after_power(self, top: _Frame, power: _Val, tok: Token) -> _Frame:
         term = power.term
         if term.op == "neg" and term.args[0].op == "number" and _ONE.fullmatch(term.args[0].text):
-            inverse = _INVERSES.get(top.name)
+            inverse = INVERSES.get(top.name)
             hint = (
                 f"did you mean {inverse}(x)?"
                 if inverse
@@ -475,7 +362,7 @@ class _Parser:
         return self._make("pow", [radicand, self._make("div", [one, index], group.col)], group.col)
 
     def _call(self, frame: _Frame, args: list[_Val]) -> _Val:
-        allowed = (1,) if frame.base is not None else FUNCTIONS[frame.name][1]
+        allowed = (1,) if frame.base is not None else FUNCTION_ARITIES[frame.name]
         if len(args) not in allowed:
             counts = f"{allowed[0]}" if len(allowed) == 1 else f"{allowed[0]} to {allowed[-1]}"
             noun = "argument" if allowed == (1,) else "arguments"
@@ -513,7 +400,7 @@ class _Parser:
             return _leaf("number", text, col)
         if text in CONSTANTS:
             return _leaf("constant", CONSTANTS[text], col)
-        if _SIMPLE_NAME.fullmatch(text) and text not in ALIASES and text not in DUALS:
+        if SIMPLE_NAME.fullmatch(text) and text not in ALIASES and text not in DUALS:
             check_name(text, self.fail, col)
             return _leaf("symbol", text, col)
         self.fail(f"unclear logarithm base '{text}'", col, "write log_2(x) or log_{b}(x)")
@@ -524,10 +411,15 @@ class _Parser:
         known = sorted(set(ALIASES) | set(DUALS) | self.abstract)
         close = difflib.get_close_matches(name, known, n=1)
         if close:
-            hint = f"did you mean '{close[0]}'?"
-        else:
-            hint = f"to multiply write {name}*(…); for an abstract function use --func {name}"
-        self.fail(f"unknown function '{name}'", col, hint)
+            self.fail(f"unknown function '{name}'", col, f"did you mean '{close[0]}'?")
+        raise ParseError(
+            f"unknown function '{name}'",
+            source=self.source,
+            column=col,
+            hint=f"to multiply write {name}*(…); or declare {name} an abstract function",
+            option="functions",
+            value=name,
+        )
 
     def _missing_operand(self, i: int, top: _Frame) -> NoReturn:
         tok = self.toks[i]
@@ -559,59 +451,3 @@ def _letter_like(name: str) -> bool:
     """x, W1, x_i, θ₁: a one-letter name, which multiplies a bracket instead of calling it."""
     stem = name.split("_", 1)[0].rstrip("0123456789")
     return len(stem) == 1 or stem in GREEK_NAMES
-
-
-def _declared(functions: Iterable[str]) -> frozenset[str]:
-    names = set(ABSTRACT_FUNCTIONS)
-    for name in functions:
-
-        def fail(message: str, col: int, hint: str | None, name: str = name) -> NoReturn:
-            raise ParseError(message, source=name, column=None, hint=hint)
-
-        if not isinstance(name, str) or not _SIMPLE_NAME.fullmatch(name):
-            shown = _escape(repr(name))
-            raise ParseError(f"invalid function name {shown}", hint="use letters, digits and _")
-        check_name(name, fail, 0)
-        if name in ALIASES or name in DUALS or name in CONSTANTS or name.startswith("log_"):
-            fail(f"'{name}' is already a built-in name", 0, "choose another name")
-        names.add(name)
-    return frozenset(names)
-
-
-# -- format_error helpers ---------------------------------------------------------------------
-
-_WINDOW = 60  # characters shown on each side of the column in a long line
-
-
-def _shown(ch: str) -> str:
-    if ch.isprintable():
-        return ch
-    code = ord(ch)
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
-def _width(text: str) -> int:
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
-
-
-def _escape(text: str) -> str:
-    return "".join(_shown(ch) for ch in text)
-
-
-def _excerpt(source: str, column: int) -> tuple[str, int]:
-    """The (escaped) part of the line to show and the caret's offset in display cells."""
-    index = min(max(column - 1, 0), len(source))
-    start = max(0, index - _WINDOW)
-    stop = min(len(source), index + _WINDOW)
-    before = ("…" if start else "") + "".join(
-        " " if ch == "\t" else _shown(ch) for ch in source[start:index]
-    )
-    after = "".join(" " if ch == "\t" else _shown(ch) for ch in source[index:stop])
-    return before + after + ("…" if stop < len(source) else ""), _width(before)
