@@ -1,4 +1,7 @@
-"""The library's front door: text in, a checked ``Derivation`` out."""
+"""The library's front door: text in, a checked ``Derivation`` out; then, optionally, simpler.
+
+Everything the CLI does, callable from Python without click: ``derive`` then ``simplify``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from chainrule.calculus.decompose import decompose
 from chainrule.calculus.engine import differentiate
+from chainrule.calculus.simplify import simplify_results
 from chainrule.check.verify import verify
 from chainrule.errors import VariableError
 from chainrule.model import Derivation, Graph
@@ -44,6 +48,30 @@ def derive(
     graph = decompose(parse(text, syntax=syntax, functions=functions), of=of, real=real)
     derivation = differentiate(graph, resolve_wrt(graph, wrt))
     return verify(derivation) if check else derivation
+
+
+def simplify(derivation: Derivation) -> Derivation:
+    """Look for a simpler equal form of each result; cross-check any form it finds.
+
+    sympy's simplification can take long; the runner calls this only after the exact
+    derivation has been rendered, so running out of time loses nothing but the simpler form.
+
+    Args:
+        derivation: from ``derive``.
+
+    Returns:
+        The same derivation when nothing simpler was found, else a checked copy whose
+        ChainRules carry ``simplified``.
+
+    Raises:
+        VerificationError: a simplified form disagrees with the derivation (a bug).
+
+    >>> d = derive("sin(x)*cos(x)")
+    >>> str(d.chain_rules[0].result), str(simplify(d).chain_rules[0].simplified)
+    ('-sin(x)**2 + cos(x)**2', 'cos(2*x)')
+    """
+    simpler = simplify_results(derivation)
+    return simpler if simpler is derivation else verify(simpler)
 
 
 def resolve_wrt(graph: Graph, wrt: Sequence[str] | str | None) -> tuple[str, ...]:

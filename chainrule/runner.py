@@ -97,9 +97,7 @@ def _in_process(job: Job, debug: bool) -> Outcome:
 
 def _work(job: Job, send: Any) -> None:
     """Parse, derive, check and render; ``send`` each finished output (exact, then simpler)."""
-    from chainrule.api import derive
-    from chainrule.calculus.simplify import simplify_results
-    from chainrule.check.verify import verify
+    from chainrule.api import derive, simplify
 
     derivation = derive(
         job.text,
@@ -110,9 +108,9 @@ def _work(job: Job, send: Any) -> None:
         real=job.real,
     )
     send({"output": render_output(derivation, job)})
-    simpler = simplify_results(derivation)
+    simpler = simplify(derivation)
     if simpler is not derivation:
-        send({"output": render_output(verify(simpler), job)})
+        send({"output": render_output(simpler, job)})
 
 
 def render_output(derivation: Derivation, job: Job) -> str:

@@ -279,17 +279,18 @@ def test_memory_budget_stops_a_runaway_derivation(cli, monkeypatch) -> None:
 def test_slow_simplification_prints_the_exact_result_with_a_note(cli, monkeypatch) -> None:
     import time
 
-    import chainrule.calculus.simplify
+    import chainrule.api
 
     def slow(derivation):
         time.sleep(30)
         return derivation
 
-    monkeypatch.setattr(chainrule.calculus.simplify, "simplify_results", slow)
+    monkeypatch.setattr(chainrule.api, "simplify_results", slow)
     result = cli("derive", "sin(x)/x", "--timeout", "1.5", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["derivatives"][0]["result"] == "cos(x)/x - sin(x)/x**2"
     assert "simplification ran out of time" in result.stderr
+    assert "(see --timeout)" in result.stderr  # the CLI names the flag, not the library
 
 
 @pytest.mark.parametrize(
@@ -370,3 +371,57 @@ def test_limits_answer_with_one_clear_error(cli, text: str, expected: str) -> No
     assert expected in result.stderr
     assert "gave up" not in result.stderr
     assert "Traceback" not in result.output
+
+
+# -- hints name flags that exist -----------------------------------------------------------------
+
+
+def _library_options() -> set[str]:
+    """Every ``option="…"`` the library passes to an error."""
+    import ast
+    from pathlib import Path
+
+    import chainrule
+
+    found = set()
+    for path in Path(chainrule.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "option":
+                assert isinstance(node.value, ast.Constant), f"{path.name}: option must be literal"
+                found.add(node.value.value)
+    return found
+
+
+def test_every_option_the_library_names_has_a_flag_hint_and_every_flag_exists() -> None:
+    import re
+
+    from chainrule.cli import _NOTE_FLAGS, _OPTION_HINTS, derive
+
+    options = _library_options()
+    assert {"wrt", "of", "functions", "syntax", "timeout", "memory"} <= options
+    assert options <= set(_OPTION_HINTS)
+    flags = {name for param in derive.params for name in param.opts + param.secondary_opts}
+    for hint in [*_OPTION_HINTS.values(), *_NOTE_FLAGS.values()]:
+        named = re.findall(r"--[a-z][a-z-]*", hint)
+        assert named and set(named) <= flags, hint
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["x*y"], "hint: choose with --wrt NAME or --wrt all"),
+        (["xy(x)"], "hint: to multiply write xy*(…); for an abstract function use --func xy"),
+        (["--from", "math", "\\sin x"], "hint: for LaTeX input use --from latex"),
+        (["sin(x)", "--of", "y"], "hint: --of names the output of a program"),
+    ],
+)
+def test_errors_end_in_a_hint_that_names_the_flag(cli, args: list[str], hint: str) -> None:
+    result = cli("derive", *args)
+    assert result.exit_code == 2
+    assert result.stderr.rstrip("\n").endswith(hint)
+
+
+def test_json_error_objects_carry_the_flag_hint(cli) -> None:
+    result = cli("derive", "--json", "-", input="xy(x)\n")
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["error"]["hint"].endswith("use --func xy")

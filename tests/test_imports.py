@@ -1,9 +1,17 @@
-"""Layering: the library pulls in neither click nor rich; ``--help`` never loads sympy."""
+"""Layering: the library pulls in neither click nor rich; ``--help`` never loads sympy; each
+layer imports only the layers before it; only the CLI names command-line flags."""
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
+
+import chainrule
 
 
 def _modules_after(code: str) -> set[str]:
@@ -35,3 +43,81 @@ def test_help_does_not_import_sympy() -> None:
     assert "click" in loaded
     assert not {m for m in loaded if m == "sympy" or m.startswith("sympy.")}
     assert "mpmath" not in loaded
+
+
+# -- the layers ----------------------------------------------------------------------------------
+
+PACKAGE = Path(chainrule.__file__).parent
+# What each layer may import from chainrule, besides itself: one direction of flow.
+ALLOWED = {
+    "model": set(),
+    "errors": set(),
+    "read": {"model", "errors"},
+    "calculus": {"model", "errors"},
+    "check": {"model", "errors", "calculus"},
+    "render": {"model", "errors"},
+    "api": {"model", "errors", "read", "calculus", "check"},
+    "runner": {"model", "errors", "api", "render"},
+    "cli": {"model", "errors", "read", "render", "runner", "__init__"},
+    "__init__": {"api", "read", "calculus"},
+    "__main__": {"cli"},
+}
+
+
+def _layer(module: str) -> str:
+    """``chainrule.read.lexer`` → ``read``; ``chainrule`` → ``__init__``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            found.update(n for n in names[:1] if n.split(".")[0] == "chainrule")
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "chainrule")
+    return found
+
+
+def _modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_each_layer_imports_only_the_layers_before_it(path: Path) -> None:
+    relative = path.relative_to(PACKAGE).with_suffix("")
+    layer = relative.parts[0]
+    for imported in _imports(path):
+        target = _layer(imported)
+        assert target == layer or target in ALLOWED[layer], f"{relative} imports {imported}"
+
+
+def test_every_module_belongs_to_a_known_layer() -> None:
+    layers = {p.relative_to(PACKAGE).with_suffix("").parts[0] for p in _modules()}
+    assert layers == set(ALLOWED)
+
+
+# Flags appear only in the command line's own module; the library names its parameters.
+FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_library_messages_name_no_command_line_flag(path: Path) -> None:
+    if path.name == "cli.py":
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if id(node) in docstrings or node.value.startswith("Notation ("):
+                continue  # documentation, and the notation summary --help shows
+            assert not FLAG.search(node.value), f"{path.name}: {node.value!r}"
