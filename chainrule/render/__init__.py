@@ -1,8 +1,12 @@
-"""Output formats: one module per format, each walking ``Derivation.steps``.
+"""Output formats: one renderer class per format, each a subclass of ``base.Renderer``.
 
-``render(d, fmt)`` dispatches to ``text``, ``latex``, ``json`` or ``markdown``; each module is
-imported on first use.  The terminal renderer (``terminal.render_rich``) is the only one that
-imports rich and is not in ``FORMATS``: the CLI picks it when stdout is a terminal.
+``render(d, fmt)`` picks the renderer of one of ``FORMATS``; each module is imported on first
+use.  The terminal renderer (``terminal.render_rich``) is the only one that imports rich and is
+not in ``FORMATS``: the CLI picks it when stdout is a terminal.
+
+>>> from chainrule import derive
+>>> print(render(derive("sin(x**2)"), "json", standalone=True)[:40])
+{"schema": 1, "input": "sin(x**2)", "exp
 """
 
 from __future__ import annotations
@@ -13,19 +17,21 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from chainrule.model import Derivation
-
-FORMATS = ("text", "latex", "json", "markdown")
+    from chainrule.render.base import Renderer
 
 _RENDERERS = {
-    "text": ("chainrule.render.text", "render_text"),
-    "latex": ("chainrule.render.latex", "render_latex"),
-    "json": ("chainrule.render.json", "render_json"),
-    "markdown": ("chainrule.render.markdown", "render_markdown"),
+    "text": ("chainrule.render.text", "TextRenderer"),
+    "latex": ("chainrule.render.latex", "LatexRenderer"),
+    "json": ("chainrule.render.json", "JsonRenderer"),
+    "markdown": ("chainrule.render.markdown", "MarkdownRenderer"),
 }
-# Options each format takes.  Callers may pass every option to every format (the CLI does), so
-# an option another format takes is ignored here rather than refused.
-_OPTIONS = {"latex": {"standalone"}}
-_ALL_OPTIONS = set().union(*_OPTIONS.values())
+FORMATS = tuple(_RENDERERS)
+
+
+def _renderer(fmt: str) -> type[Renderer[Any, str]]:
+    module, name = _RENDERERS[fmt]
+    cls: type[Renderer[Any, str]] = getattr(importlib.import_module(module), name)
+    return cls
 
 
 def render(d: Derivation | Sequence[Derivation], fmt: str, **options: Any) -> str:
@@ -34,8 +40,9 @@ def render(d: Derivation | Sequence[Derivation], fmt: str, **options: Any) -> st
     Args:
         d: the derivation, or a list of them (one per input line).
         fmt: "text", "latex", "json" or "markdown".
-        **options: ``standalone=True`` wraps LaTeX in a document; formats ignore options
-            meant for another format.
+        **options: ``standalone=True`` wraps LaTeX in a document.  Callers may pass every
+            option to every format (the CLI does), so an option another format takes is
+            ignored rather than refused.
 
     Returns:
         The rendered output.
@@ -45,14 +52,17 @@ def render(d: Derivation | Sequence[Derivation], fmt: str, **options: Any) -> st
     """
     if fmt not in _RENDERERS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    unknown = set(options) - _ALL_OPTIONS
-    if unknown:
-        raise ValueError(f"unknown render option(s): {', '.join(sorted(unknown))}")
-    module, function = _RENDERERS[fmt]
-    renderer = getattr(importlib.import_module(module), function)
-    taken = {k: v for k, v in options.items() if k in _OPTIONS.get(fmt, set())}
-    out: str = renderer(d, **taken)
-    return out
+    cls = _renderer(fmt)
+    taken = {k: v for k, v in options.items() if k in cls._default_settings}
+    if len(taken) < len(options):
+        known = {k for f in FORMATS for k in _renderer(f)._default_settings}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise ValueError(
+                f"unknown render option(s): {', '.join(unknown)}; "
+                f"the formats take: {', '.join(sorted(known))}"
+            )
+    return cls(**taken).render(d)
 
 
 __all__ = ["FORMATS", "render"]

@@ -2,6 +2,11 @@
 
 Keys of schema 1 are never renamed or dropped; new keys may be added.  One derivation is one
 line, so several inputs make JSON Lines.
+
+>>> from chainrule import derive
+>>> data = to_dict(derive("sin(x**2)"))
+>>> data["intermediates"], data["derivatives"][0]["result"]
+([{'name': 'u', 'definition': 'x**2'}, {'name': 'y', 'definition': 'sin(u)'}], '2*x*cos(x**2)')
 """
 
 # Dispatch names follow the step classes (_render_ChainRule).
@@ -13,16 +18,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative
-from chainrule.render.exprs import to_python
+from chainrule.render.base import Renderer
+from chainrule.render.errors import SCHEMA
 from chainrule.render.notes import note_text
+from chainrule.render.printers.python import to_python
 
-SCHEMA = 1
 
+class JsonRenderer(Renderer[dict[str, Any], str]):
+    """Each step method fills its part of the derivation's object."""
 
-class _JsonRenderer:
-    def __init__(self, d: Derivation) -> None:
-        self.d = d
-        self.out: dict[str, Any] = {
+    def render_one(self, d: Derivation) -> dict[str, Any]:
+        out: dict[str, Any] = {
             "schema": SCHEMA,
             "input": d.source,
             "expression": None if d.expression is None else to_python(d.expression),
@@ -39,25 +45,26 @@ class _JsonRenderer:
             "verified": d.verified,
             "expression_size": d.expression_size,
         }
+        for step in d.steps:
+            self._render(step, out)
+        return out
 
-    def render(self) -> dict[str, Any]:
-        for step in self.d.steps:
-            getattr(self, "_render_" + type(step).__name__)(step)
-        return self.out
+    def join(self, rendered: list[dict[str, Any]]) -> str:
+        return "\n".join(json.dumps(one, ensure_ascii=False) for one in rendered)
 
-    def _render_Decomposition(self, step: Decomposition) -> None:
-        self.out["intermediates"] = [
+    def _render_Decomposition(self, step: Decomposition, out: dict[str, Any]) -> None:
+        out["intermediates"] = [
             {"name": node.name, "definition": to_python(node.definition)} for node in step.nodes
         ]
 
-    def _render_LocalDerivative(self, step: LocalDerivative) -> None:
+    def _render_LocalDerivative(self, step: LocalDerivative, out: dict[str, Any]) -> None:
         # Every edge once, output side first.  Each derivative's own ``factors`` lists the
         # edges on its paths while they are listed, else only the edges out of its variable
         # (listing every path's edges per variable would grow quadratically with depth).
-        self.out["local_derivatives"].append(_factor(step))
+        out["local_derivatives"].append(_factor(step))
 
-    def _render_Adjoint(self, step: Adjoint) -> None:
-        self.out["adjoints"].append(
+    def _render_Adjoint(self, step: Adjoint, out: dict[str, Any]) -> None:
+        out["adjoints"].append(
             {
                 "of": step.of,
                 "wrt": step.wrt,
@@ -68,7 +75,7 @@ class _JsonRenderer:
             }
         )
 
-    def _render_ChainRule(self, step: ChainRule) -> None:
+    def _render_ChainRule(self, step: ChainRule, out: dict[str, Any]) -> None:
         entry: dict[str, Any] = {
             "wrt": step.wrt,
             "factors": [_factor(f) for f in step.factors],
@@ -85,7 +92,7 @@ class _JsonRenderer:
             entry["paths_omitted"] = True
         if step.simplified is not None:
             entry["simplified"] = to_python(step.simplified)
-        self.out["derivatives"].append(entry)
+        out["derivatives"].append(entry)
 
 
 def _factor(step: LocalDerivative) -> dict[str, str]:
@@ -101,7 +108,7 @@ def to_dict(d: Derivation) -> dict[str, Any]:
     Returns:
         A dict ready for ``json.dumps``; every expression a string ``sympy.parse_expr`` reads.
     """
-    return _JsonRenderer(d).render()
+    return JsonRenderer().render_one(d)
 
 
 def render_json(d: Derivation | Sequence[Derivation]) -> str:
@@ -113,5 +120,4 @@ def render_json(d: Derivation | Sequence[Derivation]) -> str:
     Returns:
         One JSON object per line (no trailing newline), non-ASCII characters kept.
     """
-    items = [d] if isinstance(d, Derivation) else list(d)
-    return "\n".join(json.dumps(to_dict(one), ensure_ascii=False) for one in items)
+    return JsonRenderer().render(d)

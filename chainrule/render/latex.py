@@ -3,11 +3,22 @@
 Equations align on ``&=``; section titles and explanations are ``\\intertext``.  User text only
 ever appears escaped inside ``\\text{}`` (the source, when the expression is too large to show).
 
->>> from chainrule import derive  # doctest: +SKIP
->>> print(render_latex(derive("sin(x**2)")))  # doctest: +SKIP
+>>> from chainrule import derive
+>>> print(render_latex(derive("sin(x**2)")), end="")
 \\begin{align*}
 \\intertext{$\\displaystyle \\frac{d}{dx} \\sin{\\left(x^{2} \\right)}$}
-...
+\\intertext{\\textbf{Intermediates}}
+u &= x^{2} \\\\
+y &= \\sin{\\left(u \\right)} \\\\
+\\intertext{\\textbf{Local derivatives}}
+\\frac{dy}{du} &= \\cos{\\left(u \\right)} \\\\
+\\frac{du}{dx} &= 2 x \\\\
+\\intertext{\\textbf{Chain rule}}
+\\frac{dy}{dx} &= \\frac{dy}{du} \\cdot \\frac{du}{dx} \\\\
+&= \\cos{\\left(u \\right)} \\cdot 2 x \\\\
+&= 2 x \\cos{\\left(u \\right)} \\\\
+&= 2 x \\cos{\\left(x^{2} \\right)}
+\\end{align*}
 """
 
 # Dispatch names follow the step classes (_render_ChainRule).
@@ -15,21 +26,16 @@ ever appears escaped inside ``\\text{}`` (the source, when the expression is too
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative
-from chainrule.render.layout import (
-    NOTE,
-    Equation,
-    Notation,
-    Row,
-    adjoint_equation,
-    chain_rule_layout,
-    heading,
-    latex_text,
-    one_line,
-    sections,
-)
+from chainrule.render.base import Renderer
+from chainrule.render.equations import adjoint_equation, chain_rule_layout, heading
+from chainrule.render.notation import Notation
 from chainrule.render.notes import note_text
+from chainrule.render.printers.latex import derivative_symbol, name_latex, to_latex
+from chainrule.render.rows import NOTE, Equation, Row
+from chainrule.render.safe_text import one_line
 
 PREAMBLE = (
     "\\documentclass{article}\n"
@@ -39,6 +45,119 @@ PREAMBLE = (
     "\\begin{document}\n"
 )
 END = "\\end{document}\n"
+INTERTEXT = "\\intertext"
+
+
+class LatexNotation(Notation):
+    """The derivation's symbols and expressions in LaTeX math."""
+
+    separator = r" \cdot "
+    arrow = r" \to "
+    minus = "-"
+
+    def __init__(self, d: Derivation) -> None:
+        super().__init__(d)
+        self.plain = Notation(d)
+
+    def expr(self, expr: Any) -> str:
+        return to_latex(expr, partial=self.partial)
+
+    def name(self, name: str) -> str:
+        return name_latex(name)
+
+    def symbol(self, of: str, wrt: str, partial: bool) -> str:
+        return derivative_symbol(of, wrt, partial)
+
+    def operator(self, wrt: str) -> str:
+        name = self.name(wrt)
+        if self.total_partial:
+            return rf"\frac{{\partial}}{{\partial {name}}}"
+        return rf"\frac{{d}}{{d{name}}}"
+
+    def bracket(self, text: str) -> str:
+        return rf"\left({text}\right)"
+
+    def text(self, words: str) -> str:
+        # Outer spaces are repeated outside \text{}, where math mode ignores them, so that
+        # the source reads "… \text{ of } …" like the output.
+        lead = " " if words.startswith(" ") else ""
+        trail = " " if words.endswith(" ") else ""
+        return rf"{lead}\text{{{latex_text(words)}}}{trail}"
+
+    def inline(self, name: str) -> str:
+        return f"${self.name(name)}$"
+
+
+# --- escaping text for pdflatex -----------------------------------------------------------------
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "^": r"\textasciicircum{}",
+    "_": r"\_",
+    "%": r"\%",
+    "~": r"\textasciitilde{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+}
+# Non-ASCII characters chainrule itself writes, as pdflatex can set them.
+_TEXT_SYMBOLS = {
+    "\u2212": "-",
+    "·": r"\ensuremath{\cdot}",
+    "∂": r"\ensuremath{\partial}",
+    "…": r"\ldots{}",
+    "→": r"\ensuremath{\to}",
+    "√": r"\ensuremath{\surd}",
+}
+
+
+def _greek_commands() -> dict[str, str]:
+    """Glyph → command name for the Greek letters LaTeX has commands for (no \\omicron, no
+    \\Alpha: capitals that look Latin have none)."""
+    from sympy.printing.pretty.pretty_symbology import greek_unicode
+
+    capitals = ("Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi")
+    names = {
+        k: v for k, v in greek_unicode.items() if k[0].islower() and k not in ("omicron", "lamda")
+    }
+    names.update({k: greek_unicode[k] for k in (*capitals, "Omega")})
+    return {glyph: name for name, glyph in names.items()}
+
+
+_GREEK = _greek_commands()
+
+
+def latex_text(text: str) -> str:
+    """``text`` escaped for LaTeX text mode (inside ``\\text{}``), safe for pdflatex.
+
+    Args:
+        text: sanitized user or engine text.
+
+    Returns:
+        The text with LaTeX specials escaped; characters pdflatex cannot set become ``?``,
+        Greek letters become math glyphs.
+    """
+    out = []
+    for ch in text:
+        if ch in _SPECIAL:
+            out.append(_SPECIAL[ch])
+        elif ch.isascii():
+            out.append(ch)
+        elif ch in _GREEK:
+            out.append(rf"\ensuremath{{\{_GREEK[ch]}}}")
+        elif ch in _TEXT_SYMBOLS:
+            out.append(_TEXT_SYMBOLS[ch])
+        else:
+            out.append("?")
+    return "".join(out)
+
+
+# --- rows and alignments ------------------------------------------------------------------------
 
 
 def row_tex(row: Row) -> str:
@@ -73,31 +192,47 @@ def equation_lines(eq: Equation, *, tag: str = "") -> list[str]:
     return lines
 
 
-class LatexLines:
-    """Collects the lines of an alignment; ``intertext`` says how a text line is written.
+def join_lines(lines: list[str]) -> str:
+    """Alignment lines joined, ``\\\\`` ending every row but the last (amsmath wants one before
+    an ``\\intertext`` too).
 
-    The Markdown renderer reuses its rows for local derivatives and the reverse pass.
+    Args:
+        lines: rows and ``\\intertext`` lines (which take no ``\\\\``).
+
+    Returns:
+        The body of an alignment environment.
     """
+    out = []
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        ends_row = i < last and not line.startswith(INTERTEXT)
+        out.append(line + (" \\\\" if ends_row else ""))
+    return "\n".join(out)
 
-    def __init__(self, d: Derivation, intertext: str = "\\intertext") -> None:
-        self.d = d
-        self.n = Notation(d, "latex")
-        self.intertext = intertext
 
-    def text(self, tex: str) -> str:
-        return f"{self.intertext}{{{tex}}}"
+def _intertext(tex: str) -> str:
+    return f"{INTERTEXT}{{{tex}}}"
 
-    def body(self) -> list[str]:
-        """The lines of the alignment for every section, without the environment."""
-        lines = [self.text(rf"$\displaystyle {heading(self.n)}$")]
-        for title, steps in sections(self.d):
-            lines.append(self.text(rf"\textbf{{{title}}}"))
+
+class LatexRenderer(Renderer[str, str]):
+    """One ``align*`` per derivation; ``standalone`` wraps them in a document."""
+
+    _default_settings = {"standalone": False}
+    n: Notation
+
+    def render_one(self, d: Derivation) -> str:
+        self.n = LatexNotation(d)
+        lines = [_intertext(rf"$\displaystyle {heading(self.n)}$")]
+        for title, steps in self.sections(d):
+            lines.append(_intertext(rf"\textbf{{{latex_text(title)}}}"))
             for step in steps:
-                lines += getattr(self, "_render_" + type(step).__name__)(step)
-        lines += [
-            self.text(f"note: {latex_text(one_line(note_text(note)))}") for note in self.d.notes
-        ]
-        return lines
+                lines += self._render(step)
+        lines += [_intertext(f"note: {latex_text(one_line(note_text(note)))}") for note in d.notes]
+        return "\\begin{align*}\n" + join_lines(lines) + "\n\\end{align*}\n"
+
+    def join(self, rendered: list[str]) -> str:
+        tex = "\n".join(rendered)
+        return PREAMBLE + tex + END if self._settings["standalone"] else tex
 
     def _render_Decomposition(self, step: Decomposition) -> list[str]:
         return [
@@ -112,29 +247,10 @@ class LatexLines:
 
     def _render_ChainRule(self, step: ChainRule) -> list[str]:
         layout = chain_rule_layout(self.n, step)
-        lines = [self.text(layout.intro)] if layout.intro else []
+        lines = [_intertext(layout.intro)] if layout.intro else []
         for path in layout.paths:
             lines += equation_lines(path, tag=path.label)
         return lines + equation_lines(layout.total)
-
-
-def join_lines(lines: list[str], intertext: str = "\\intertext") -> str:
-    """Alignment lines joined, ``\\\\`` ending every row but the last (amsmath wants one before
-    an ``\\intertext`` too).
-
-    Args:
-        lines: rows and text lines.
-        intertext: how text lines start (they take no ``\\\\``).
-
-    Returns:
-        The body of an alignment environment.
-    """
-    out = []
-    last = len(lines) - 1
-    for i, line in enumerate(lines):
-        ends_row = i < last and not line.startswith(intertext)
-        out.append(line + (" \\\\" if ends_row else ""))
-    return "\n".join(out)
 
 
 def render_latex(d: Derivation | Sequence[Derivation], standalone: bool = False) -> str:
@@ -147,13 +263,4 @@ def render_latex(d: Derivation | Sequence[Derivation], standalone: bool = False)
     Returns:
         LaTeX source ending in a newline.
     """
-    items = [d] if isinstance(d, Derivation) else list(d)
-    blocks = [
-        "\\begin{align*}\n" + join_lines(LatexLines(one).body()) + "\n\\end{align*}\n"
-        for one in items
-    ]
-    tex = "\n".join(blocks)
-    return PREAMBLE + tex + END if standalone else tex
-
-
-__all__ = ["render_latex", "equation_lines", "join_lines", "row_tex"]
+    return LatexRenderer(standalone=standalone).render(d)

@@ -1,10 +1,34 @@
 """Markdown with math: headings, bullet lists, and ``$$\\begin{aligned}…\\end{aligned}$$`` blocks
 that GitHub and Jupyter render (``align*`` and ``\\intertext`` are not available there).
 
->>> from chainrule import derive  # doctest: +SKIP
->>> print(render_markdown(derive("sin(x**2)")))  # doctest: +SKIP
+>>> from chainrule import derive
+>>> print(render_markdown(derive("sin(x**2)")), end="")
 ## d/dx sin(x²)
-...
+<BLANKLINE>
+### Intermediates
+<BLANKLINE>
+- $u = x^{2}$
+- $y = \\sin{\\left(u \\right)}$
+<BLANKLINE>
+### Local derivatives
+<BLANKLINE>
+$$
+\\begin{aligned}
+\\frac{dy}{du} &= \\cos{\\left(u \\right)} \\\\
+\\frac{du}{dx} &= 2 x
+\\end{aligned}
+$$
+<BLANKLINE>
+### Chain rule
+<BLANKLINE>
+$$
+\\begin{aligned}
+\\frac{dy}{dx} &= \\frac{dy}{du} \\cdot \\frac{du}{dx} \\\\
+&= \\cos{\\left(u \\right)} \\cdot 2 x \\\\
+&= 2 x \\cos{\\left(u \\right)} \\\\
+&= 2 x \\cos{\\left(x^{2} \\right)}
+\\end{aligned}
+$$
 """
 
 # Dispatch names follow the step classes (_render_ChainRule).
@@ -13,17 +37,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any, ClassVar
 
 from chainrule.model import ChainRule, Decomposition, Derivation
-from chainrule.render.latex import LatexLines, equation_lines, join_lines
-from chainrule.render.layout import (
-    Notation,
-    chain_rule_layout,
-    heading,
-    one_line,
-    sections,
-)
+from chainrule.render.equations import chain_rule_layout, heading
+from chainrule.render.latex import LatexNotation, LatexRenderer, equation_lines, join_lines
+from chainrule.render.notation import Notation
 from chainrule.render.notes import note_text
+from chainrule.render.safe_text import one_line
 
 # Characters that start emphasis, code, links, HTML, headings or math anywhere in a line.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#$~])")
@@ -41,44 +62,56 @@ def markdown_text(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+class Prose(list[str]):
+    """Markdown lines a step shows as they are.  A step method that returns a plain list (as
+    the LaTeX renderer's do) returns rows of math, which the section gathers into one block."""
+
+
 def _math_block(lines: list[str]) -> list[str]:
     if not lines:
         return []
     return ["$$", "\\begin{aligned}", join_lines(lines), "\\end{aligned}", "$$", ""]
 
 
-class _MarkdownRenderer(LatexLines):
-    """LaTeX rows inside ``$$`` blocks; intermediates as a bullet list, sections as headings."""
+class MarkdownRenderer(LatexRenderer):
+    """The LaTeX renderer's rows inside ``$$`` blocks; intermediates as a bullet list, sections
+    as headings.  Steps without a method here are shown as the LaTeX renderer writes them."""
 
-    def render(self) -> str:
-        title = heading(Notation(self.d, "unicode"))
-        out = [f"## {markdown_text(title)}", ""]
-        for section, steps in sections(self.d):
-            out += [f"### {section}", ""]
-            if isinstance(steps[0], (Decomposition, ChainRule)):
-                for step in steps:
-                    out += getattr(self, "_render_" + type(step).__name__)(step)
-            else:  # local derivatives and adjoints: one aligned block per section
-                lines: list[str] = []
-                for step in steps:
-                    lines += getattr(self, "_render_" + type(step).__name__)(step)
-                out += _math_block(lines)
-        out += [f"> **note:** {markdown_text(one_line(note_text(note)))}" for note in self.d.notes]
+    _default_settings: ClassVar[dict[str, Any]] = {}  # standalone is for LaTeX documents
+
+    def render_one(self, d: Derivation) -> str:
+        self.n = LatexNotation(d)
+        out = [f"## {markdown_text(heading(Notation(d)))}", ""]
+        for title, steps in self.sections(d):
+            out += [f"### {markdown_text(title)}", ""]
+            math: list[str] = []
+            for step in steps:
+                rendered = self._render(step)
+                if isinstance(rendered, Prose):
+                    out += _math_block(math) + rendered
+                    math = []
+                else:
+                    math += rendered
+            out += _math_block(math)
+        out += [f"> **note:** {markdown_text(one_line(note_text(note)))}" for note in d.notes]
         return "\n".join(out).rstrip("\n") + "\n"
 
-    def _render_Decomposition(self, step: Decomposition) -> list[str]:
+    def join(self, rendered: list[str]) -> str:
+        return "\n".join(rendered)
+
+    def _render_Decomposition(self, step: Decomposition) -> Prose:
         rows = [
             f"- ${self.n.name(node.name)} = {self.n.expr(node.definition)}$" for node in step.nodes
         ]
-        return [*rows, ""]
+        return Prose([*rows, ""])
 
-    def _render_ChainRule(self, step: ChainRule) -> list[str]:
+    def _render_ChainRule(self, step: ChainRule) -> Prose:
         layout = chain_rule_layout(self.n, step)
         out = [layout.intro, ""] if layout.intro else []
         lines: list[str] = []
         for path in layout.paths:
             lines += equation_lines(path, tag=path.label)
-        return out + _math_block(lines + equation_lines(layout.total))
+        return Prose(out + _math_block(lines + equation_lines(layout.total)))
 
 
 def render_markdown(d: Derivation | Sequence[Derivation]) -> str:
@@ -90,5 +123,4 @@ def render_markdown(d: Derivation | Sequence[Derivation]) -> str:
     Returns:
         Markdown ending in a newline.
     """
-    items = [d] if isinstance(d, Derivation) else list(d)
-    return "\n".join(_MarkdownRenderer(one).render() for one in items)
+    return MarkdownRenderer().render(d)

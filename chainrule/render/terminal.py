@@ -2,10 +2,29 @@
 
 The only module of chainrule that imports rich.  Everything shown is a ``rich.text.Text`` built
 from plain strings, never console markup, so ``[bold]`` or ``[link=…]`` typed by a user is shown
-as typed; control characters and ANSI escapes were made visible by ``layout.sanitize``.
+as typed; control characters and ANSI escapes were made visible by ``safe_text.sanitize``.
 
->>> from rich.console import Console  # doctest: +SKIP
->>> Console().print(render_rich(derive("sin(x**2)")))  # doctest: +SKIP
+>>> from io import StringIO
+>>> from rich.console import Console
+>>> from chainrule import derive
+>>> console = Console(file=StringIO(), width=40, color_system=None)
+>>> console.print(render_rich(derive("sin(x**2)")))
+>>> print("\\n".join(line.rstrip() for line in console.file.getvalue().splitlines()))
+d/dx sin(x²)
+╭─ Intermediates ──────────────────────╮
+│ u = x²                               │
+│ y = sin(u)                           │
+╰──────────────────────────────────────╯
+╭─ Local derivatives ──────────────────╮
+│ dy/du = cos(u)                       │
+│ du/dx = 2x                           │
+╰──────────────────────────────────────╯
+╭─ Chain rule ─────────────────────────╮
+│ dy/dx = dy/du · du/dx                │
+│       = cos(u) · 2x                  │
+│       = 2x·cos(u)                    │
+│       = 2x·cos(x²)                   │
+╰──────────────────────────────────────╯
 """
 
 # Dispatch names follow the step classes (_render_ChainRule).
@@ -21,24 +40,12 @@ from rich.table import Table
 from rich.text import Text
 
 from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative, Step
-from chainrule.render.layout import (
-    FACTOR,
-    NOTE,
-    OP,
-    RESULT,
-    SYMBOL,
-    Equation,
-    Notation,
-    Part,
-    Row,
-    adjoint_equation,
-    chain_rule_layout,
-    heading,
-    one_line,
-    sanitize,
-    sections,
-)
+from chainrule.render.base import Renderer
+from chainrule.render.equations import adjoint_equation, chain_rule_layout, heading
+from chainrule.render.notation import Notation
 from chainrule.render.notes import note_text
+from chainrule.render.rows import FACTOR, NOTE, OP, RESULT, SYMBOL, Equation, Part, Row
+from chainrule.render.safe_text import one_line, sanitize
 
 # The i-th symbol of a chain and the i-th factor share a colour, so ∂z/∂h lines up with W₂.
 PALETTE = ("cyan", "magenta", "yellow", "green", "bright_blue", "red")
@@ -65,29 +72,43 @@ def _grid() -> Table:
     return grid
 
 
+# Rows of a grid: left-hand side, "=", right-hand side.
 _Rows = list[tuple[Text | str, str, Text]]
 
 
-class _RichRenderer:
-    def __init__(self, d: Derivation) -> None:
-        self.d = d
-        self.n = Notation(d, "unicode")
+def _equation_rows(eq: Equation) -> _Rows:
+    rows = [_text(r) for r in eq.rows] or [Text("")]
+    if eq.note:
+        rows[0].append(f"   ({sanitize(eq.note)})", style="dim italic")
+    lhs = _text(eq.lhs)
+    lhs.stylize(LHS_STYLE)
+    return [(lhs, "=", rows[0])] + [("", "=", row) for row in rows[1:]]
 
-    def render(self) -> RenderableType:
+
+class RichRenderer(Renderer[RenderableType, RenderableType]):
+    """A panel per section.  A step method returns grid rows, which consecutive steps share
+    so that their ``=`` signs line up, or a renderable of its own."""
+
+    n: Notation
+
+    def render_one(self, d: Derivation) -> RenderableType:
+        self.n = Notation(d)
         parts: list[RenderableType] = [Text(heading(self.n), style="bold")]
-        for title, steps in sections(self.d):
+        for title, steps in self.sections(d):
             body = Group(*self._section(steps))
             parts.append(Panel(body, title=Text(title), title_align="left", border_style="blue"))
-        for note in self.d.notes:
+        for note in d.notes:
             parts.append(Text.assemble(("note: ", "yellow"), one_line(note_text(note))))
         return Group(*parts)
 
+    def join(self, rendered: list[RenderableType]) -> RenderableType:
+        return rendered[0] if len(rendered) == 1 else Group(*rendered)
+
     def _section(self, steps: list[Step]) -> list[RenderableType]:
-        """Rows of consecutive equations share one grid, so their ``=`` signs line up."""
         out: list[RenderableType] = []
         grid = _grid()
         for step in steps:
-            rendered: _Rows | RenderableType = getattr(self, "_render_" + type(step).__name__)(step)
+            rendered: _Rows | RenderableType = self._render(step)
             if isinstance(rendered, list):
                 for row in rendered:
                     grid.add_row(*row)
@@ -137,15 +158,6 @@ class _RichRenderer:
         return Group(*out)
 
 
-def _equation_rows(eq: Equation) -> _Rows:
-    rows = [_text(r) for r in eq.rows] or [Text("")]
-    if eq.note:
-        rows[0].append(f"   ({sanitize(eq.note)})", style="dim italic")
-    lhs = _text(eq.lhs)
-    lhs.stylize(LHS_STYLE)
-    return [(lhs, "=", rows[0])] + [("", "=", row) for row in rows[1:]]
-
-
 def render_rich(d: Derivation | Sequence[Derivation]) -> RenderableType:
     """The derivation as a rich renderable (panels per section, coloured names and factors).
 
@@ -156,6 +168,4 @@ def render_rich(d: Derivation | Sequence[Derivation]) -> RenderableType:
         A renderable for ``rich.console.Console.print``; it shows the same content as
         ``render_text``.
     """
-    if isinstance(d, Derivation):
-        return _RichRenderer(d).render()
-    return Group(*(_RichRenderer(one).render() for one in d))
+    return RichRenderer().render(d)

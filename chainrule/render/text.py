@@ -1,13 +1,22 @@
 """Plain Unicode text, no ANSI escapes: for pipes, files and ``NO_COLOR``.
 
->>> from chainrule import derive  # doctest: +SKIP
->>> print(render_text(derive("sin(x**2)")))  # doctest: +SKIP
+>>> from chainrule import derive
+>>> print(render_text(derive("sin(x**2)")), end="")
 d/dx sin(x²)
 <BLANKLINE>
 Intermediates
   u = x²
   y = sin(u)
-...
+<BLANKLINE>
+Local derivatives
+  dy/du = cos(u)
+  du/dx = 2x
+<BLANKLINE>
+Chain rule
+  dy/dx = dy/du · du/dx
+        = cos(u) · 2x
+        = 2x·cos(u)
+        = 2x·cos(x²)
 """
 
 # Dispatch names follow the step classes (_render_ChainRule).
@@ -16,55 +25,48 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative, Step
-from chainrule.render.layout import (
-    Equation,
-    Notation,
-    adjoint_equation,
-    chain_rule_layout,
-    heading,
-    one_line,
-    sanitize,
-    sections,
-)
+from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative
+from chainrule.render.base import Renderer
+from chainrule.render.equations import adjoint_equation, chain_rule_layout, heading
+from chainrule.render.notation import Notation
 from chainrule.render.notes import note_text
+from chainrule.render.rows import Equation
+from chainrule.render.safe_text import one_line, sanitize
 
 INDENT = "  "
 
 
-def _equation(eq: Equation, indent: str = INDENT, lhs_width: int = 0) -> list[str]:
+def _equation(eq: Equation) -> list[str]:
     """``lhs = r0`` then ``= r1`` … under the first ``=``; the note after the first row."""
-    lhs = eq.lhs.text.ljust(lhs_width)
     rows = [r.text for r in eq.rows] or [""]
-    lines = [f"{indent}{lhs} = {rows[0]}"]
+    lines = [f"{INDENT}{eq.lhs.text} = {rows[0]}"]
     if eq.note:
         lines[0] += f"    ({eq.note})"
-    pad = " " * len(lhs)
-    lines += [f"{indent}{pad} = {row}" for row in rows[1:]]
+    pad = " " * len(eq.lhs.text)
+    lines += [f"{INDENT}{pad} = {row}" for row in rows[1:]]
     return lines
 
 
-class _TextRenderer:
-    def __init__(self, d: Derivation) -> None:
-        self.d = d
-        self.n = Notation(d, "unicode")
+class TextRenderer(Renderer[str, str]):
+    """Sections as titled blocks of indented equations, aligned on their ``=``."""
 
-    def render(self) -> str:
+    n: Notation
+
+    def render_one(self, d: Derivation) -> str:
+        self.n = Notation(d)
         lines = [heading(self.n)]
-        for title, steps in sections(self.d):
+        for title, steps in self.sections(d):
             lines += ["", title]
             for step in steps:
                 lines += self._render(step)
-        if self.d.notes:
-            lines += ["", *(f"note: {one_line(note_text(note))}" for note in self.d.notes)]
+        if d.notes:
+            lines += ["", *(f"note: {one_line(note_text(note))}" for note in d.notes)]
         # Names and expressions come through the parser's whitelist; escaping every line
         # anyway keeps a terminal safe from control characters whatever reaches us.
         return "\n".join(sanitize(line) for line in lines) + "\n"
 
-    def _render(self, step: Step) -> list[str]:
-        method = getattr(self, "_render_" + type(step).__name__)
-        lines: list[str] = method(step)
-        return lines
+    def join(self, rendered: list[str]) -> str:
+        return "\n".join(rendered)
 
     def _render_Decomposition(self, step: Decomposition) -> list[str]:
         return [
@@ -98,6 +100,4 @@ def render_text(d: Derivation | Sequence[Derivation]) -> str:
     Returns:
         Text ending in a newline, without ANSI escapes; its size is linear in the derivation's.
     """
-    if isinstance(d, Derivation):
-        return _TextRenderer(d).render()
-    return "\n".join(_TextRenderer(one).render() for one in d)
+    return TextRenderer().render(d)

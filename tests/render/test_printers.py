@@ -9,15 +9,12 @@ import sympy
 
 from chainrule.calculus.functions import relu, sigmoid, softplus
 from chainrule.model import Upstream
-from chainrule.render.exprs import (
-    derivative_symbol,
-    factor_pieces,
-    name_latex,
-    name_unicode,
-    to_latex,
-    to_python,
-    to_unicode,
-)
+from chainrule.render.printers import latex as latex_printer
+from chainrule.render.printers import unicode as unicode_printer
+from chainrule.render.printers.common import split_mul
+from chainrule.render.printers.latex import name_latex, to_latex
+from chainrule.render.printers.python import to_python
+from chainrule.render.printers.unicode import name_unicode, to_unicode
 
 x, y, z, a, v, u, n = sympy.symbols("x y z a v u n")
 W1, W2, b1 = sympy.symbols("W1 W2 b1")
@@ -143,30 +140,38 @@ def test_names(name: str, unicode: str, latex: str) -> None:
 
 
 def test_derivative_symbols() -> None:
-    assert derivative_symbol("y", "u", False) == "dy/du"
-    assert derivative_symbol("L", "W1", True) == "∂L/∂W₁"
-    assert derivative_symbol("L", "W1", True, "latex") == r"\frac{\partial L}{\partial W_{1}}"
-    assert derivative_symbol("y", "u", False, "latex") == r"\frac{dy}{du}"
-    assert derivative_symbol("L", "W1", True, "python") == "dL_dW1"
-
-
-def factor_chain(factors: list[sympy.Expr], style: str = "unicode") -> str:
-    return (r" \cdot " if style == "latex" else " · ").join(factor_pieces(factors, style))
-
-
-def test_factor_pieces_keep_the_product_unevaluated() -> None:
-    a_, h = sympy.symbols("a h")
-    factors = [z - y, W2, sigmoid(a_) * (1 - sigmoid(a_)), x]
-    assert factor_chain(factors) == "(z − y) · W₂ · σ(a)(1 − σ(a)) · x"
-    assert factor_chain(factors, "latex") == (
-        r"\left(z - y\right) \cdot W_{2} \cdot \sigma\left(a\right) "
-        r"\left(1 - \sigma\left(a\right)\right) \cdot x"
-    )
-    assert factor_chain([sympy.Integer(2), h, -sympy.sin(x)]) == "2 · h · (−sin(x))"
-    assert factor_chain([x + 1]) == "x + 1"  # a lone factor needs no brackets
+    assert unicode_printer.derivative_symbol("y", "u", False) == "dy/du"
+    assert unicode_printer.derivative_symbol("L", "W1", True) == "∂L/∂W₁"
+    assert latex_printer.derivative_symbol("L", "W1", True) == r"\frac{\partial L}{\partial W_{1}}"
+    assert latex_printer.derivative_symbol("y", "u", False) == r"\frac{dy}{du}"
+    assert to_python(Upstream("L", "W1")) == "dL_dW1"
 
 
 def test_minus_is_the_unicode_minus_sign() -> None:
     text = to_unicode(x - 3 * y - sympy.Integer(-5) * sympy.exp(-z))
     assert "-" not in text
     assert "−" in text
+
+
+def test_products_split_into_ordered_numerator_and_denominator() -> None:
+    assert split_mul(-3 * sympy.cos(x) * (x + 1) / (2 * x * y)) == (
+        True,
+        [sympy.Integer(3), sympy.cos(x), x + 1],
+        [sympy.Integer(2), x, y],
+    )
+    assert split_mul(W2 / sympy.sqrt(x)) == (False, [W2], [sympy.sqrt(x)])
+
+
+def test_constants_too_large_to_order_still_print() -> None:
+    # sympy orders a sum by evaluating its numeric terms; 2**2**2**99 would overflow.
+    power = sympy.Pow(2, sympy.Pow(2, 99, evaluate=False), evaluate=False)
+    expr = sympy.Add(sympy.Pow(2, power, evaluate=False), x, evaluate=False)
+    assert to_unicode(expr) == "2^(2^(2⁹⁹)) + x"
+    assert to_latex(expr) == "2^{2^{2^{99}}} + x"
+    assert to_python(expr) == "2**(2**(2**99)) + x"
+
+
+def test_long_integers_print_in_full() -> None:
+    big = sympy.Integer(10) ** 5000
+    assert to_python(big * x) == "1" + "0" * 5000 + "*x"
+    assert to_unicode(big).count("0") == 5000

@@ -1,0 +1,105 @@
+"""How a derivation's symbols and expressions look: ``Notation`` writes Unicode, and a style
+that looks different subclasses it (``latex.LatexNotation``), overriding the attributes and
+methods marked as the style's below.
+
+Which derivative symbol: every one uses ∂ when ``Derivation.partial`` is set, except the total
+derivative of the output with respect to a variable when there is only one input: that one is a
+true total derivative (``dy/dx = ∂y/∂x + ∂y/∂u · ∂u/∂x``), and writing it with d keeps it apart
+from the direct edge ∂y/∂x.
+
+>>> from chainrule import derive
+>>> n = Notation(derive("x*sin(x)"))
+>>> n.total("x"), n.local("y", "u"), n.operator("x")
+('dy/dx', '∂y/∂u', 'd/dx')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from chainrule.model import Derivation
+from chainrule.render.printers.unicode import derivative_symbol, name_unicode, to_unicode
+
+
+class Notation:
+    """Symbols and expressions of one derivation, in Unicode."""
+
+    # The style's: between the factors of an unevaluated product, between the nodes of a path,
+    # and before a negative term of a sum.
+    separator = " · "
+    arrow = " → "
+    minus = "\u2212"
+
+    def __init__(self, d: Derivation) -> None:
+        self.d = d
+        self.partial = d.partial
+        self.total_partial = d.partial and len(d.graph.inputs) > 1
+        self.inputs = set(d.graph.input_names)
+        # Which rows repeat one another is decided on the Unicode form, so that every style
+        # leaves out the same rows.
+        self.plain: Notation = self
+
+    # --- the style's ---------------------------------------------------------------------------
+
+    def expr(self, expr: Any) -> str:
+        """A sympy expression."""
+        return to_unicode(expr, partial=self.partial)
+
+    def name(self, name: str) -> str:
+        """A symbol's name: ``W₁``, ``θ``."""
+        return name_unicode(name)
+
+    def symbol(self, of: str, wrt: str, partial: bool) -> str:
+        """A derivative: ``dy/du``, ``∂L/∂W₁``."""
+        return derivative_symbol(of, wrt, partial)
+
+    def operator(self, wrt: str) -> str:
+        """The operator in a heading: ``d/dx``, ``∂/∂W₁``."""
+        d = "∂" if self.total_partial else "d"
+        return f"{d}/{d}{self.name(wrt)}"
+
+    def bracket(self, text: str) -> str:
+        """Printed math in brackets."""
+        return f"({text})"
+
+    def text(self, words: str) -> str:
+        """Words among math (in LaTeX they need ``\\text{}``)."""
+        return words
+
+    def inline(self, name: str) -> str:
+        """A name inside running text (in LaTeX it needs ``$…$``)."""
+        return self.name(name)
+
+    # --- built from the above -------------------------------------------------------------------
+
+    def local(self, of: str, wrt: str) -> str:
+        """The derivative on one edge of the graph."""
+        return self.symbol(of, wrt, self.partial)
+
+    def total(self, wrt: str) -> str:
+        """The derivative of the output with respect to a variable (see the module docstring)."""
+        return self.symbol(self.d.output, wrt, self.total_partial)
+
+    def adjoint(self, wrt: str) -> str:
+        """The upstream gradient at a node: a total derivative at the inputs."""
+        if wrt in self.inputs:
+            return self.total(wrt)
+        return self.symbol(self.d.output, wrt, self.partial)
+
+    def path(self, nodes: Sequence[str]) -> str:
+        """A path's nodes, output first: ``y → u → x``."""
+        return self.arrow.join(self.name(n) for n in nodes)
+
+    def factors(self, factors: Sequence[Any]) -> list[str]:
+        """Each factor printed for an unevaluated product, bracketed where juxtaposition
+        would mislead (sums among several factors, negative factors after the first)."""
+        out = []
+        for i, factor in enumerate(factors):
+            text = self.expr(factor)
+            if (factor.is_Add and len(factors) > 1) or (
+                i > 0 and factor.could_extract_minus_sign()
+            ):
+                text = self.bracket(text)
+            out.append(text)
+        return out

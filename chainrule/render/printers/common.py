@@ -1,0 +1,162 @@
+"""What the expression printers share: product splitting, factor and term order, and the
+switch that lets ``str`` write long exact integers.
+
+>>> import sympy
+>>> x = sympy.Symbol("x")
+>>> split_mul(-3 * sympy.cos(x) / (2 * x))
+(True, [3, cos(x)], [2, x])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import sympy
+from sympy.core.function import AppliedUndef
+from sympy.printing.printer import Printer
+
+
+def _rank(factor: Any) -> int:
+    """Where a factor goes in a product: number, constant, symbol/power, call, bracketed sum."""
+    if factor.is_Number:
+        return 0
+    if factor.is_NumberSymbol or factor is sympy.I:
+        return 1
+    if factor.is_Symbol:
+        return 2
+    if factor.is_Pow:
+        base = factor.base
+        if base.is_Add:
+            return 4
+        if base.is_Number or base.is_NumberSymbol:
+            return 1  # √2, πˣ: constants, written first
+        if factor.exp == sympy.S.Half and not base.is_Symbol:
+            return 3  # √(…) reads like a call
+        return 2 if base.is_Symbol else 3
+    if factor.is_Add:
+        return 4
+    return 3
+
+
+def split_mul(expr: Any) -> tuple[bool, list[Any], list[Any]]:
+    """A product as (negative, numerator factors, denominator factors), each in print order.
+
+    Args:
+        expr: a sympy expression, usually a ``Mul`` or a ``Pow`` with a negative exponent.
+
+    Returns:
+        Whether it carries a minus sign, then the factors above and below the fraction bar:
+        numbers first, then constants, symbols and powers, calls, bracketed sums.
+    """
+    negative = expr.could_extract_minus_sign()
+    if negative:
+        expr = -expr
+    numer: list[Any] = []
+    denom: list[Any] = []
+    for arg in sympy.Mul.make_args(expr):
+        if arg.is_Rational and not arg.is_Integer:
+            if arg.p != 1:
+                numer.append(sympy.Integer(arg.p))
+            denom.append(sympy.Integer(arg.q))
+        elif arg.is_Pow and arg.exp.is_Rational and arg.exp.is_negative:
+            denom.append(arg.base if arg.exp == -1 else sympy.Pow(arg.base, -arg.exp))
+        elif arg is not sympy.S.One:
+            numer.append(arg)
+    numer.sort(key=_rank)  # stable: sympy's order within a rank
+    denom.sort(key=_rank)
+    return negative, numer, denom
+
+
+def prime_form(expr: Any) -> tuple[str, int, Any] | None:
+    """f′(arg) of an abstract function f, recognised in sympy's two spellings of it.
+
+    Args:
+        expr: ``Derivative(f(u), u)`` (argument u), or ``Subs(Derivative(f(ξ), ξ), ξ, g)``,
+            which is how sympy writes f′ evaluated at g (argument g); anything else.
+
+    Returns:
+        (function name, order up to 3, argument), or None when ``expr`` is not such a form.
+    """
+    point = None
+    if isinstance(expr, sympy.Subs) and len(expr.variables) == 1:
+        point, expr = expr.point[0], expr.expr
+    if not isinstance(expr, sympy.Derivative):
+        return None
+    inner, variables = expr.expr, expr.variable_count
+    if (
+        isinstance(inner, AppliedUndef)
+        and len(inner.args) == 1
+        and len(variables) == 1
+        and variables[0][0] == inner.args[0]
+        and variables[0][1] <= 3
+    ):
+        return inner.func.__name__, int(variables[0][1]), inner.args[0] if point is None else point
+    return None
+
+
+def sympy_order(printer: Any, expr: Any, order: Any) -> list[Any]:
+    """sympy's order of a sum's terms, or the terms as stored when ordering cannot be done.
+
+    sympy orders by evaluating numeric terms, which overflows on a constant like 2**2**2**99
+    that chainrule deliberately keeps unevaluated.
+
+    Args:
+        printer: the printer asking (its ``order`` setting applies).
+        expr: a sum.
+        order: the order sympy's printers pass on, usually None.
+
+    Returns:
+        The terms.
+    """
+    try:
+        return list(Printer._as_ordered_terms(printer, expr, order=order))
+    except (OverflowError, ValueError, MemoryError):
+        return list(expr.args)
+
+
+class ReadableOrder:
+    """Mixin for the printers people read: positive terms first (``z − y``, not sympy's
+    ``−y + z``), otherwise sympy's order."""
+
+    def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Any]:
+        terms = sympy_order(self, expr, order)
+        return [t for t in terms if not t.could_extract_minus_sign()] + [
+            t for t in terms if t.could_extract_minus_sign()
+        ]
+
+
+@contextlib.contextmanager
+def _long_integers() -> Iterator[None]:
+    """Let ``str`` write integers past Python's 4,300-digit guard while printing.
+
+    The parser caps literals at 4,000 digits, but their products (1e3000·1e3000) are exact
+    integers that must print exactly; the worker's time budget bounds the quadratic cost the
+    guard exists for.
+    """
+    get = getattr(sys, "get_int_max_str_digits", None)
+    if get is None:  # Pythons before the guard existed
+        yield
+        return
+    previous = get()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(previous)
+
+
+def doprint(printer: Printer, expr: Any) -> str:
+    """``printer.doprint(expr)``, long exact integers written out in full.
+
+    Args:
+        printer: a configured sympy printer.
+        expr: a shallow sympy expression.
+
+    Returns:
+        The printed expression.
+    """
+    with _long_integers():
+        return str(printer.doprint(expr))

@@ -1,0 +1,139 @@
+# Dispatch names follow the classes they print (_print_Mul), as sympy's printers require.
+# ruff: noqa: N802
+"""LaTeX math: sympy's LaTeX printer with ML functions, upstream gradients and readable products.
+
+>>> import sympy
+>>> from chainrule.calculus.functions import sigmoid
+>>> a = sympy.Symbol("a")
+>>> to_latex(sigmoid(a) * (1 - sigmoid(a)))
+'\\\\sigma\\\\left(a\\\\right) \\\\left(1 - \\\\sigma\\\\left(a\\\\right)\\\\right)'
+>>> print(derivative_symbol("L", "W1", partial=True))
+\\frac{\\partial L}{\\partial W_{1}}
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import sympy
+from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
+
+from chainrule.model import Upstream
+from chainrule.render.printers.common import ReadableOrder, doprint, prime_form, split_mul
+
+
+@functools.lru_cache(maxsize=8192)
+def name_latex(name: str) -> str:
+    """A symbol name in LaTeX, as sympy writes it (``W1`` → ``W_{1}``, ``theta`` → ``\\theta``).
+
+    Args:
+        name: the symbol's name.
+
+    Returns:
+        The LaTeX for the name.
+    """
+    # sympy's name translation is slow and a deep derivation prints the same names thousands
+    # of times: hence the cache, and LatexPrinter._print_Symbol going through it.
+    return str(SympyLatexPrinter()._print_Symbol(sympy.Symbol(name)))
+
+
+def derivative_symbol(of: str, wrt: str, partial: bool) -> str:
+    """The symbol for a derivative: ``\\frac{dy}{du}`` or ``\\frac{\\partial L}{\\partial W_{1}}``.
+
+    Args:
+        of: name of the differentiated quantity.
+        wrt: name of the variable.
+        partial: ∂ rather than d.
+
+    Returns:
+        LaTeX for math mode.
+    """
+    top, bottom = name_latex(of), name_latex(wrt)
+    if partial:
+        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+    return rf"\frac{{d{top}}}{{d{bottom}}}"
+
+
+class LatexPrinter(ReadableOrder, SympyLatexPrinter):  # type: ignore[misc]
+    """sympy's LaTeX printer; ``partial`` writes upstream gradients with ∂ (else d)."""
+
+    _default_settings = {
+        **SympyLatexPrinter._default_settings,
+        "partial": True,
+        "ln_notation": True,
+    }
+
+    def _print_Upstream(self, expr: Upstream) -> str:
+        return derivative_symbol(expr.of, expr.wrt, self._settings["partial"])
+
+    def _print_Symbol(self, expr: Any, style: Any = "plain") -> str:
+        if type(expr) is not sympy.Symbol or style != "plain" or self._settings["symbol_names"]:
+            return str(super()._print_Symbol(expr, style))
+        return name_latex(expr.name)
+
+    def _call(self, name: str, expr: Any, exp: Any) -> str:
+        head = f"{name}^{{{exp}}}" if exp is not None else name
+        return rf"{head}\left({self._print(expr.args[0])}\right)"
+
+    def _print_sigmoid(self, expr: Any, exp: Any = None) -> str:
+        return self._call(r"\sigma", expr, exp)
+
+    def _print_relu(self, expr: Any, exp: Any = None) -> str:
+        return self._call(r"\operatorname{relu}", expr, exp)
+
+    def _print_softplus(self, expr: Any, exp: Any = None) -> str:
+        return self._call(r"\operatorname{softplus}", expr, exp)
+
+    def _print_Heaviside(self, expr: Any, exp: Any = None) -> str:
+        return self._call("H", expr, exp)
+
+    def _print_Mul(self, expr: Any) -> str:
+        # sympy orders (1 - σ(a))σ(a); we put numbers, symbols, calls, then brackets.
+        negative, numer, denom = split_mul(expr)
+        if len(numer) == 1 and denom:
+            top = str(self._print(numer[0]))  # \frac brackets its numerator already
+        else:
+            upstream = [f for f in numer if isinstance(f, Upstream)]
+            top = self._join(upstream + [f for f in numer if not isinstance(f, Upstream)]) or "1"
+        text = rf"\frac{{{top}}}{{{self._join(denom)}}}" if denom else top
+        return "- " + text if negative else text
+
+    def _join(self, factors: list[Any]) -> str:
+        out = ""
+        for factor in factors:
+            text = str(self._print(factor))
+            if factor.is_Add or (factor.is_Number and factor.is_negative and out):
+                text = rf"\left({text}\right)"
+            if out and (factor.is_Number or text[0].isdigit()):
+                out += r" \cdot "  # 2 \cdot 3^{x}, never "23^{x}"
+            elif out:
+                out += " "
+            out += text
+        return out
+
+    def _print_Subs(self, expr: Any) -> str:
+        prime = prime_form(expr)
+        if prime is None:
+            return str(super()._print_Subs(expr))
+        name, order, argument = prime
+        head = self._print(sympy.Function(name))
+        return rf"{head}{chr(39) * order}\left({self._print(argument)}\right)"
+
+    def _print_Derivative(self, expr: Any) -> str:
+        if prime_form(expr) is not None:
+            return self._print_Subs(expr)
+        return str(super()._print_Derivative(expr))
+
+
+def to_latex(expr: Any, *, partial: bool = True) -> str:
+    """LaTeX math (no surrounding ``$``): ``\\sigma\\left(a\\right)``, ``W_{1}``.
+
+    Args:
+        expr: a shallow sympy expression.
+        partial: write upstream gradients with ∂ (True) or d (False).
+
+    Returns:
+        LaTeX for math mode.
+    """
+    return doprint(LatexPrinter({"partial": partial}), expr)

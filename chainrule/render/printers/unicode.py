@@ -1,0 +1,269 @@
+# Dispatch names follow the classes they print (_print_Mul), as sympy's printers require.
+# ruff: noqa: N802
+"""One line of readable Unicode: ``2x·cos(x²)``, ``σ(a)(1 − σ(a))``, ``∂L/∂W₁``.
+
+>>> import sympy
+>>> x = sympy.Symbol("x")
+>>> to_unicode(2 * x * sympy.cos(x**2))
+'2x·cos(x²)'
+>>> name_unicode("W1"), derivative_symbol("L", "W1", partial=True)
+('W₁', '∂L/∂W₁')
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import sympy
+from sympy.core.function import AppliedUndef
+from sympy.printing.conventions import split_super_sub
+from sympy.printing.pretty.pretty_symbology import greek_unicode
+from sympy.printing.str import StrPrinter
+
+from chainrule.model import Upstream
+from chainrule.render.printers.common import ReadableOrder, doprint, prime_form, split_mul
+
+MINUS = "\u2212"
+DOT = "·"
+
+_SUB = dict(
+    zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True)
+)
+_SUP = dict(
+    zip(
+        "0123456789+-=()abcdefghijklmnoprstuvwxyz",
+        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ",
+        strict=True,
+    )
+)
+# Functions whose Unicode name differs from sympy's class name.
+_FUNCTION_NAMES = {
+    "log": "ln",
+    "Heaviside": "H",
+    "sigmoid": "σ",
+    "gamma": "Γ",
+    "DiracDelta": "δ",
+}
+
+
+def _script(text: str, table: dict[str, str]) -> str | None:
+    """``text`` in sub/superscript glyphs, or None when one of its characters has none."""
+    out = [table.get(ch) for ch in text]
+    return None if not text or None in out else "".join(c for c in out if c)
+
+
+@functools.lru_cache(maxsize=8192)
+def name_unicode(name: str) -> str:
+    """A symbol name in Unicode: Greek names as glyphs, trailing digits or ``_x`` as subscripts.
+
+    Args:
+        name: the symbol's name as the user wrote it (``W1``, ``x_i``, ``theta``).
+
+    Returns:
+        ``W₁``, ``xᵢ``, ``θ``; parts without a glyph stay as written (``x_q``).
+    """
+    base, supers, subs = split_super_sub(name)
+    glyph = str(greek_unicode.get(base, base))
+    if base == "pi":
+        glyph = "π"
+    scripts = [_script(s, _SUB) for s in subs] + [_script(s, _SUP) for s in supers]
+    if None in scripts:
+        # A part with no glyph: keep the name readable as typed rather than half-converted.
+        return glyph + name[len(base) :] if glyph != base else name
+    subscript = ",".join(s for s in scripts[: len(subs)] if s)
+    superscript = "".join(s for s in scripts[len(subs) :] if s)
+    return glyph + subscript + superscript
+
+
+def derivative_symbol(of: str, wrt: str, partial: bool) -> str:
+    """The symbol for a derivative: ``dy/du`` or ``∂L/∂W₁``.
+
+    Args:
+        of: name of the differentiated quantity.
+        wrt: name of the variable.
+        partial: ∂ rather than d.
+
+    Returns:
+        The symbol.
+    """
+    d = "∂" if partial else "d"
+    return f"{d}{name_unicode(of)}/{d}{name_unicode(wrt)}"
+
+
+class UnicodePrinter(ReadableOrder, StrPrinter):  # type: ignore[misc]
+    """One line of readable Unicode; ``partial`` writes upstream gradients with ∂ (else d)."""
+
+    _default_settings = {**StrPrinter._default_settings, "full_prec": False, "partial": True}
+
+    def _paren(self, expr: Any) -> str:
+        return f"({self._print(expr)})"
+
+    def _atomic(self, expr: Any) -> str:
+        """``expr`` printed so that it binds tighter than any operator (a base, an exponent)."""
+        text = str(self._print(expr))
+        if expr.is_Add or expr.is_Mul or expr.is_Pow or isinstance(expr, Upstream):
+            return f"({text})"
+        if expr.is_Rational and not expr.is_Integer or expr.could_extract_minus_sign():
+            return f"({text})"
+        return text
+
+    def _print_Symbol(self, expr: Any) -> str:
+        return name_unicode(expr.name)
+
+    def _print_Upstream(self, expr: Upstream) -> str:
+        return derivative_symbol(expr.of, expr.wrt, self._settings["partial"])
+
+    def _print_Integer(self, expr: Any) -> str:
+        return str(expr.p).replace("-", MINUS)
+
+    def _print_Rational(self, expr: Any) -> str:
+        return f"{expr.p}/{expr.q}".replace("-", MINUS)
+
+    def _print_Float(self, expr: Any) -> str:
+        return str(super()._print_Float(expr)).replace("-", MINUS)
+
+    def _print_Pi(self, expr: Any) -> str:
+        return "π"
+
+    def _print_Exp1(self, expr: Any) -> str:
+        return "e"
+
+    def _print_ImaginaryUnit(self, expr: Any) -> str:
+        return "i"
+
+    def _print_Infinity(self, expr: Any) -> str:
+        return "∞"
+
+    def _print_NegativeInfinity(self, expr: Any) -> str:
+        return MINUS + "∞"
+
+    def _print_Add(self, expr: Any, order: Any = None) -> str:
+        out = ""
+        for i, term in enumerate(self._as_ordered_terms(expr, order=order)):
+            negative = term.could_extract_minus_sign()
+            text = self._print(-term if negative else term)
+            if term.is_Add:  # only in unevaluated sums
+                text = f"({text})"
+            if i == 0:
+                out = MINUS + text if negative else text
+            else:
+                out += f" {MINUS} {text}" if negative else f" + {text}"
+        return out
+
+    def _join_factors(self, factors: list[Any]) -> str:
+        """Juxtapose after a leading number and before a bracket that follows a bracket."""
+        out = ""
+        for i, factor in enumerate(factors):
+            text = self._paren(factor) if factor.is_Add else str(self._print(factor))
+            if i == 0:
+                out = text
+            elif (
+                i == 1 and factors[0].is_Number and not text[0].isdigit() and "/" not in text
+            ) or (text.startswith("(") and out.endswith(")")):
+                out += text
+            else:
+                out += DOT + text
+        return out
+
+    def _print_Mul(self, expr: Any) -> str:
+        negative, numer, denom = split_mul(expr)
+        # Upstream gradients lead, as in the chain ∂L/∂z · ∂z/∂h: ∂L/∂z·2x, never 2·∂L/∂z·x.
+        upstream = [self._print(f) for f in numer if isinstance(f, Upstream)]
+        numer = [f for f in numer if not isinstance(f, Upstream)]
+        text = DOT.join(upstream + ([self._join_factors(numer)] if numer else []))
+        text = text or "1"
+        if denom:
+            bottom = self._join_factors(denom)
+            if len(denom) > 1:
+                bottom = f"({bottom})"
+            text = f"{text}/{bottom}"
+        return MINUS + text if negative else text
+
+    def _print_Pow(self, expr: Any, rational: bool = False) -> str:
+        base, exp = expr.base, expr.exp
+        if exp.is_Rational and exp.is_negative:
+            return str(self._print_Mul(expr))  # as a fraction 1/…
+        if exp == sympy.S.Half:
+            inner = str(self._print(base))
+            simple = base.is_Symbol or (base.is_Integer and base.is_positive)
+            return f"√{inner}" if simple else f"√({inner})"
+        if base is sympy.E:
+            return str(self._print(sympy.exp(exp, evaluate=False)))
+        return self._atomic(base) + self._exponent(exp)
+
+    def _exponent(self, exp: Any) -> str:
+        if exp.is_Integer or exp.is_Symbol:
+            sup = _script(str(self._print(exp)).replace(MINUS, "-"), _SUP)
+            if sup is not None:
+                return sup
+        if exp.is_Mul and exp.args[0] == -1 and len(exp.args) == 2 and exp.args[1].is_Symbol:
+            sup = _script(str(self._print(exp.args[1])), _SUP)
+            if sup is not None:
+                return "⁻" + sup
+        if exp.is_Symbol or (exp.is_Integer and exp.is_positive):
+            return "^" + str(self._print(exp))
+        return f"^({self._print(exp)})"
+
+    def _print_exp(self, expr: Any) -> str:
+        arg = expr.args[0]
+        if arg.is_Symbol or (arg.is_Integer and arg.is_positive):
+            sup = _script(str(self._print(arg)), _SUP)
+            if sup is not None:
+                return "e" + sup
+        return f"exp({self._print(arg)})"
+
+    def _print_Abs(self, expr: Any) -> str:
+        return f"|{self._print(expr.args[0])}|"
+
+    def _print_factorial(self, expr: Any) -> str:
+        arg = expr.args[0]
+        return (
+            f"{self._print(arg)}!" if arg.is_Symbol or arg.is_Integer else f"({self._print(arg)})!"
+        )
+
+    def _print_Heaviside(self, expr: Any) -> str:
+        return f"H({self._print(expr.args[0])})"  # the value at 0 (second arg) is not shown
+
+    def _print_Max(self, expr: Any) -> str:
+        return f"max({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Min(self, expr: Any) -> str:
+        return f"min({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Function(self, expr: Any) -> str:
+        name = expr.func.__name__
+        if isinstance(expr, AppliedUndef):
+            name = name_unicode(name)
+        name = _FUNCTION_NAMES.get(name, name)
+        return f"{name}({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Subs(self, expr: Any) -> str:
+        prime = prime_form(expr)
+        if prime is None:
+            return str(super()._print_Subs(expr))
+        name, order, argument = prime
+        return f"{name_unicode(name)}{'′″‴'[order - 1]}({self._print(argument)})"
+
+    def _print_Derivative(self, expr: Any) -> str:
+        inner, variables = expr.expr, expr.variable_count
+        if prime_form(expr) is not None:
+            return self._print_Subs(expr)
+        d = "∂" if self._settings["partial"] else "d"
+        wrt = "".join(
+            f"{d}{self._print(v)}" + ("" if n == 1 else _SUP.get(str(n), "")) for v, n in variables
+        )
+        return f"{d}/{wrt}({self._print(inner)})"
+
+
+def to_unicode(expr: Any, *, partial: bool = True) -> str:
+    """One line of readable Unicode: ``2x·cos(x²)``, ``σ(a)(1 − σ(a))``, ``√(v² + 1)``.
+
+    Args:
+        expr: a shallow sympy expression.
+        partial: write upstream gradients with ∂ (True) or d (False).
+
+    Returns:
+        The expression on one line, minus signs as U+2212.
+    """
+    return doprint(UnicodePrinter({"partial": partial}), expr)

@@ -1,0 +1,75 @@
+"""Derivations the render tests share: the examples of the golden files, a deep chain built
+from Terms (so it does not depend on the parser), text that tries to escape, and the rich view
+as plain text at a fixed width."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from chainrule.api import derive
+from chainrule.calculus.decompose import decompose
+from chainrule.calculus.engine import differentiate
+from chainrule.model import Derivation, Note
+from tests.helpers import call, expression, sym
+
+PROGRAM = "a = W1*x + b1; h = sigmoid(a); z = W2*h + b2; L = (z - y)^2/2"
+EXAMPLES: dict[str, tuple[str, list[str] | None]] = {
+    "sin_x2": ("sin(x**2)", None),
+    "x_sin_x": ("x*sin(x)", None),
+    "sin_x_over_x": ("sin(x)/x", None),
+    "network_W1": ("(W2*sigmoid(W1*x + b1) + b2 - y)**2/2", ["W1"]),
+    "program_W1": (PROGRAM, ["W1"]),
+    "program_all": (PROGRAM, ["W1", "W2", "b1", "b2"]),
+}
+
+HOSTILE = (
+    "[bold]x[/bold] _* $x$ # [/] [link=https://example.com]y[/link] \x1b[31mred\x1b[0m"
+    " \u202e \\end{document}"
+)
+
+
+def example(name: str) -> Derivation:
+    text, wrt = EXAMPLES[name]
+    return derive(text, wrt)
+
+
+def deep_chain(depth: int) -> Derivation:
+    """``sin(sin(…(x)…))``, ``depth`` calls deep."""
+    term = sym("x")
+    for _ in range(depth):
+        term = call("sin", term)
+    return differentiate(decompose(expression(term, "sin(" * depth + "x" + ")" * depth)), ["x"])
+
+
+def hostile() -> Derivation:
+    """sin(x²) whose source and note hold markup, escapes and LaTeX (the note needs an "echo"
+    wording: the ``hostile`` fixture adds it)."""
+    d = derive("sin(x**2)")
+    graph = dataclasses.replace(d.graph, source=HOSTILE)
+    note = Note("echo", (("text", HOSTILE),))
+    return dataclasses.replace(d, graph=graph, expression=None, notes=(note,))
+
+
+def rich_text(renderable: Any, width: int = 80) -> str:
+    """What a terminal of ``width`` columns shows for ``renderable``, without colour."""
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
+    console.print(renderable)
+    out: str = console.file.getvalue()  # type: ignore[attr-defined]
+    return out
+
+
+def shallow_stack(fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` with little stack to spare: recursion over a 1000-deep chain would fail."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(traceback.extract_stack()) + 250)
+    try:
+        return fn()
+    finally:
+        sys.setrecursionlimit(limit)
