@@ -36,6 +36,19 @@ def program(pairs: Iterable[tuple[str, Term]], source: str = "<test>") -> Progra
     return Program(source, tuple(Assignment(n, t, line=i + 1) for i, (n, t) in enumerate(pairs)))
 
 
+def network() -> Program:
+    """The README's one-hidden-unit network: a = W1*x + b1; h = σ(a); z = W2*h + b2; L."""
+    x = sym("x")
+    return program(
+        [
+            ("a", op("add", op("mul", sym("W1"), x), sym("b1"))),
+            ("h", call("sigmoid", sym("a"))),
+            ("z", op("add", op("mul", sym("W2"), sym("h")), sym("b2"))),
+            ("L", op("div", op("pow", op("add", sym("z"), op("neg", sym("y"))), num(2)), num(2))),
+        ]
+    )
+
+
 def walk(term: Term) -> list[Term]:
     """Every term in the tree, the root first (iterative)."""
     out, stack = [], [term]

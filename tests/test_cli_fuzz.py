@@ -1,8 +1,9 @@
 """Random text through the whole pipeline: a derivation or a chainrule error, never a crash.
 
-The parser's own fuzz tests (test_parser_fuzz.py) throw thousands of inputs at ``parse``; these
-throw fewer at everything behind it — decompose, engine, cross-check and every renderer — the
-way the CLI runs them (in-process here, so hypothesis can shrink a failure).
+The parser's own fuzz tests (tests/read/test_parser_fuzz.py) throw thousands of inputs at
+``parse``; these throw fewer at everything behind it — decompose, engine, cross-check and every
+renderer — the way the CLI runs them (in-process here, so hypothesis can shrink a failure).
+Strategies and the Printer come from tests/strategies.py.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from chainrule.render.errors import format_error
 from chainrule.runner import Job, Outcome, run
-from tests.test_parser_fuzz import ATOMS, TERMS, Printer
+from tests.strategies import ATOMS, TERMS, Printer
 
 PIPELINE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FORMATS = st.sampled_from(["text", "latex", "json", "markdown"])

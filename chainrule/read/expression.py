@@ -8,7 +8,8 @@ its column.
 Binding, loosest first: ``+ -`` · ``* /`` and implicit multiplication (left-associative) ·
 unary minus · ``^`` (right-associative) · postfix ``!``.  A function name without parentheses
 takes the implicit product that follows (``sin 2x`` = sin(2x)), stopping at ``+ - * / , )`` or
-at the next function name.
+at the next function name.  √ and ∛ take one factor (``√x^2`` = √(x²)); followed by a bracket
+they are the call ``sqrt(…)``/``cbrt(…)`` (``√(x)^2`` = (√x)²).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from chainrule.read.notation import (
 )
 
 _INTERNAL = ("\\frac", "\\root")  # made by the LaTeX lexer only: no user can type a backslash name
+_ROOT_SHOWN = {"sqrt": "√", "cbrt": "∛"}
 
 _ADD, _MUL, _PREFIX, _POW_RIGHT, _POW = 10, 20, 25, 29, 30
 _BINARY = {"+": _ADD, "-": _ADD, "*": _MUL, "/": _MUL, "^": _POW}
@@ -175,6 +177,12 @@ class ExpressionParser:
         if kind in ("bar", "lbar"):
             return i + 1, None, _Frame("group", 0, tok.col, "abs", opener=tok)
         if kind == "root":
+            nxt = self.toks[i + 1]
+            if nxt.kind == "open":
+                # √(x)^2 means sqrt(x)^2, not √((x)^2): a bracket right after √ or ∛ holds
+                # its argument, as it does after the name.
+                shown = _ROOT_SHOWN[tok.text]
+                return i + 2, None, _Frame("group", 0, tok.col, "call", tok.text, shown, opener=nxt)
             return i + 1, None, _Frame("prefix", _POW_RIGHT, tok.col, tok.text)
         if kind == "op" and tok.text in "+-" and top.kind != "func":
             return (

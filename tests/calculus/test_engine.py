@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from chainrule.calculus.decompose import decompose
 from chainrule.calculus.engine import differentiate, local_derivative
 from chainrule.calculus.functions import relu, sigmoid, softplus
 from chainrule.check.verify import verify
-from chainrule.errors import MathError, VariableError, VerificationError
+from chainrule.errors import MathError, VariableError
 from chainrule.model import Term, Upstream
 from tests.helpers import (
     assert_close,
     call,
     expression,
+    network,
     num,
     numeric_value,
     op,
@@ -28,37 +26,7 @@ from tests.helpers import (
     sym,
     to_sympy,
 )
-
-VARIABLES = ("x", "y", "z")
-UNARY = ("sin", "cos", "exp", "log", "sqrt", "tanh", "sigmoid", "softplus", "atan", "cosh")
-
-
-def terms(depth: int) -> st.SearchStrategy[Term]:
-    """Random expression trees: sums, products, quotients, powers and functions, to ``depth``."""
-    leaf = st.one_of(
-        st.sampled_from(VARIABLES).map(sym),
-        st.integers(1, 5).map(num),
-        st.just(Term("constant", text="pi")),
-    )
-    if depth == 0:
-        return leaf
-    sub = terms(depth - 1)
-    return st.one_of(
-        leaf,
-        st.lists(sub, min_size=2, max_size=3).map(lambda a: op("add", *a)),
-        st.lists(sub, min_size=2, max_size=3).map(lambda a: op("mul", *a)),
-        sub.map(lambda a: op("neg", a)),
-        st.tuples(sub, sub).map(lambda a: op("div", *a)),
-        st.tuples(sub, st.sampled_from(["2", "3", "-1", "0.5"])).map(
-            lambda a: (
-                op("pow", a[0], Term("number", text=a[1].lstrip("-")))
-                if not a[1].startswith("-")
-                else op("pow", a[0], op("neg", num(1)))
-            )
-        ),
-        st.tuples(sub, sub).map(lambda a: op("pow", a[0], a[1])),
-        st.tuples(st.sampled_from(UNARY), sub).map(lambda a: call(a[0], a[1])),
-    )
+from tests.strategies import oracle_programs, oracle_terms
 
 
 def _undefined_somewhere(prog) -> bool:
@@ -109,39 +77,26 @@ def check_against_oracle(prog, oracle: sympy.Expr) -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(terms(6))
+@given(oracle_terms(6))
 def test_random_expressions_match_sympy_diff(term: Term) -> None:
     check_against_oracle(expression(term), to_sympy(term))
 
 
-def programs() -> st.SearchStrategy[list[tuple[str, Term]]]:
-    """Random programs whose later lines reuse earlier names (shared intermediates)."""
-
-    @st.composite
-    def build(draw: st.DrawFn) -> list[tuple[str, Term]]:
-        lines: list[tuple[str, Term]] = []
-        count = draw(st.integers(1, 5))
-        for i in range(count):
-            pool = list(VARIABLES) + [n for n, _ in lines]
-            leaf = st.one_of(st.sampled_from(pool).map(sym), st.integers(1, 3).map(num))
-            small = st.one_of(
-                leaf,
-                st.tuples(leaf, leaf).map(lambda a: op("mul", *a)),
-                st.tuples(leaf, leaf).map(lambda a: op("add", *a)),
-                st.tuples(st.sampled_from(UNARY), leaf).map(lambda a: call(a[0], a[1])),
-            )
-            parts = draw(st.lists(small, min_size=1, max_size=3))
-            value = (
-                parts[0] if len(parts) == 1 else op(draw(st.sampled_from(["add", "mul"])), *parts)
-            )
-            lines.append((f"n{i}", value))
-        return lines
-
-    return build()
+# Found by a fresh (non-derandomized) draw: (π − π)^(π^x) is 0^(π^x) = 0, whose derivative is 0.
+# decompose names u = π^x as a real symbol, so 0^u no longer knows u > 0 and dy/du = 0^u·log 0
+# is nan: chainrule prints nan and the cross-check skips it ("no real point").  The cause is in
+# calculus (decompose/engine), not in the tests; strict, so the fix has to remove this marker.
+@pytest.mark.xfail(strict=True, reason="0^u with u = π^x named: d/du is nan, the oracle says 0")
+def test_zero_to_a_positive_power_matches_sympy_diff() -> None:
+    pi = Term("constant", text="pi")
+    zero = op("add", pi, op("neg", pi))
+    term = op("pow", zero, op("pow", pi, sym("x")))
+    assert to_sympy(term) == 0
+    check_against_oracle(expression(term), to_sympy(term))
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(programs())
+@given(oracle_programs())
 def test_random_programs_match_sympy_diff(lines: list[tuple[str, Term]]) -> None:
     names: dict[str, sympy.Expr] = {}
     for name, value in lines:
@@ -149,20 +104,8 @@ def test_random_programs_match_sympy_diff(lines: list[tuple[str, Term]]) -> None
     check_against_oracle(program(lines), names[lines[-1][0]])
 
 
-def _network():
-    x = sym("x")
-    return program(
-        [
-            ("a", op("add", op("mul", sym("W1"), x), sym("b1"))),
-            ("h", call("sigmoid", sym("a"))),
-            ("z", op("add", op("mul", sym("W2"), sym("h")), sym("b2"))),
-            ("L", op("div", op("pow", op("add", sym("z"), op("neg", sym("y"))), num(2)), num(2))),
-        ]
-    )
-
-
 def test_network_chain_in_user_names() -> None:
-    d = verify(differentiate(decompose(_network()), ["W1"]))
+    d = verify(differentiate(decompose(network()), ["W1"]))
     (chain,) = d.chain_rules
     assert chain.paths is not None and len(chain.paths) == 1
     path = chain.paths[0]
@@ -174,7 +117,7 @@ def test_network_chain_in_user_names() -> None:
 
 
 def test_reverse_pass_reuses_upstream_gradients() -> None:
-    d = differentiate(decompose(_network()), ["W1", "W2"])
+    d = differentiate(decompose(network()), ["W1", "W2"])
     adjoints = {a.wrt: a for a in d.adjoints}
     assert [a.wrt for a in d.adjoints] == ["z", "h", "a", "W1", "W2"]
     assert adjoints["h"].reuses == ("z",)
@@ -192,22 +135,6 @@ def test_variable_used_twice_sums_its_paths() -> None:
     xs = real("x")
     assert chain.result == sympy.sin(xs) + xs * sympy.cos(xs)
     assert d.partial
-
-
-def test_shared_subexpression_is_one_node() -> None:
-    x = sym("x")
-    s = op("add", op("pow", call("sin", x), num(2)), call("sin", call("sin", x)))
-    graph = decompose(expression(s))
-    sins = [n for n in graph.nodes if n.definition == sympy.sin(real("x"))]
-    assert len(sins) == 1
-
-
-def test_generated_names_never_collide_with_user_symbols() -> None:
-    t = call("sin", op("mul", sym("u"), sym("v"), sym("y")))
-    graph = decompose(expression(t))
-    names = [n.name for n in graph.nodes]
-    assert not set(names) & {"u", "v", "y"}
-    assert len(set(names)) == len(names)
 
 
 def test_weight_tying_and_residual_connection() -> None:
@@ -244,15 +171,6 @@ def test_ml_local_derivatives_are_written_as_ml_people_write_them() -> None:
     assert local_derivative(sympy.Abs(a), a) == sympy.sign(a)
 
 
-def test_a_wrong_factor_is_caught_before_printing() -> None:
-    d = differentiate(decompose(_network()), ["W1"])
-    (chain,) = d.chain_rules
-    wrong = dataclasses.replace(chain, in_intermediates=chain.in_intermediates * 2, result=None)
-    steps = tuple(wrong if s is chain else s for s in d.steps)
-    with pytest.raises(VerificationError):
-        verify(dataclasses.replace(d, steps=steps))
-
-
 def _sigmoid_chain(n: int):
     lines = [("h1", call("sigmoid", op("mul", sym("w1"), sym("x"))))]
     for i in range(2, n + 1):
@@ -284,7 +202,7 @@ def test_thousand_fold_composition() -> None:
 
 
 def test_gradient_with_respect_to_an_intermediate() -> None:
-    d = verify(differentiate(decompose(_network()), ["h", "W1"]))
+    d = verify(differentiate(decompose(network()), ["h", "W1"]))
     chains = {c.wrt: c for c in d.chain_rules}
     assert chains["h"].in_intermediates == real("W2") * (real("z") - real("y"))
     assert d.verified == "numeric"

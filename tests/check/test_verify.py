@@ -1,0 +1,207 @@
+"""The cross-check (``check.verify``): how each derivation is verified, the notes it leaves when it
+cannot decide, and that a deliberately wrong derivation never passes."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import mpmath
+import pytest
+import sympy
+
+import chainrule.check.verify as verify_module
+from chainrule.api import derive
+from chainrule.calculus.decompose import decompose
+from chainrule.calculus.engine import differentiate
+from chainrule.check.verify import verify
+from chainrule.errors import EXIT_INTERNAL, VerificationError
+from chainrule.model import Adjoint, ChainRule, Derivation, Note
+from tests.helpers import network
+
+
+def unchecked(text: str, wrt: object = None) -> Derivation:
+    return derive(text, wrt, check=False)  # type: ignore[arg-type]
+
+
+def test_check_false_is_unchecked_and_verify_checks_numerically() -> None:
+    d = unchecked("sin(x**2)")
+    assert (d.verified, d.notes) == ("unchecked", ())
+    checked = verify(d)
+    assert (checked.verified, checked.notes) == ("numeric", ())
+    assert checked.steps == d.steps  # the check adds a verdict, never changes a step
+    assert derive("sin(x**2)").verified == "numeric"
+
+
+@pytest.mark.parametrize(
+    ("text", "wrt"),
+    [
+        ("x*y + sin(y)", "all"),
+        ("sqrt(-x)", None),  # no real value at positive points: the wider range finds one
+        ("a = W1*x + b1; h = sigmoid(a); L = (h - y)^2", ["h", "W1", "x"]),
+        ("2^3", None),  # a constant: derivative 0, still checked
+    ],
+)
+def test_numeric(text: str, wrt: object) -> None:
+    assert verify(unchecked(text, wrt)).verified == "numeric"
+
+
+@pytest.mark.parametrize("text", ["sqrt(-1 - x^2)", "log(-x^2 - 1)", "acosh(-x^2)"])
+def test_no_real_point_is_skipped_with_a_note(text: str) -> None:
+    d = verify(unchecked(text))
+    assert d.verified == "skipped"
+    assert d.notes == (Note("no_real_point"),)
+
+
+def test_abstract_functions_are_checked_symbolically() -> None:
+    for text in ("f(g(x))", "f(x) + g(y)", "f(x^2, sin(x))"):
+        d = verify(unchecked(text, "all"))
+        assert (d.verified, d.notes) == ("symbolic", ()), text
+
+
+def test_abstract_and_too_large_to_write_out_is_skipped() -> None:
+    d = verify(unchecked("f(" + "sin(" * 70 + "x" + ")" * 70 + ")"))
+    assert d.chain_rules[0].result is None
+    assert d.verified == "skipped"
+    assert d.notes == (Note("abstract_too_large"),)
+
+
+def test_abstract_forms_sympy_cannot_compare_are_undecided(monkeypatch) -> None:
+    d = unchecked("f(g(x))")
+    monkeypatch.setattr(sympy, "simplify", lambda expr, *a, **k: expr + sympy.Symbol("unknown"))
+    checked = verify(d)
+    assert checked.verified == "skipped"
+    assert checked.notes == (Note("symbolic_undecided"),)
+
+
+def test_notes_already_present_are_kept() -> None:
+    d = unchecked("2^3")
+    assert d.notes == (Note("constant"),)
+    assert verify(d).notes == (Note("constant"),)
+    skipped = verify(dataclasses.replace(unchecked("sqrt(-1 - x^2)"), notes=(Note("constant"),)))
+    assert skipped.notes == (Note("constant"), Note("no_real_point"))
+
+
+# -- a wrong derivation never passes -------------------------------------------------------------
+
+
+def _replace_chain(d: Derivation, **changes: object) -> Derivation:
+    (chain,) = d.chain_rules
+    wrong = dataclasses.replace(chain, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(d, steps=tuple(wrong if s is chain else s for s in d.steps))
+
+
+def test_a_wrong_factor_is_caught_before_printing() -> None:
+    d = differentiate(decompose(network()), ["W1"])
+    (chain,) = d.chain_rules
+    wrong = dataclasses.replace(chain, in_intermediates=chain.in_intermediates * 2, result=None)
+    steps = tuple(wrong if s is chain else s for s in d.steps)
+    with pytest.raises(VerificationError):
+        verify(dataclasses.replace(d, steps=steps))
+
+
+def _double_result(d: Derivation) -> Derivation:
+    return _replace_chain(d, result=d.chain_rules[0].result * 2)
+
+
+def _wrong_simplified(d: Derivation) -> Derivation:
+    return _replace_chain(d, simplified=d.chain_rules[0].result + 1)
+
+
+def _wrong_path(d: Derivation) -> Derivation:
+    paths = d.chain_rules[0].paths
+    assert paths
+    first = dataclasses.replace(paths[0], product=paths[0].product * 3)
+    return _replace_chain(d, paths=(first, *paths[1:]))
+
+
+@pytest.mark.parametrize(
+    ("breaking", "what"),
+    [
+        (_double_result, "the result of d/dW1"),
+        (_wrong_simplified, "the simplified of d/dW1"),
+        (_wrong_path, "the sum over paths for d/dW1"),
+    ],
+)
+def test_each_claimed_form_is_checked(
+    breaking: Callable[[Derivation], Derivation], what: str
+) -> None:
+    d = differentiate(decompose(network()), ["W1"])
+    assert verify(d).verified == "numeric"
+    with pytest.raises(VerificationError) as caught:
+        verify(breaking(d))
+    err = caught.value
+    assert err.message.startswith(f"internal error: {what} failed its numerical cross-check (")
+    assert err.message.endswith("); please report this input")
+    assert err.exit_code == EXIT_INTERNAL and err.source == d.source
+
+
+def test_a_wrong_upstream_recurrence_is_caught_where_it_is_reused() -> None:
+    # Ten layers: the gradient of w1 is written with the upstream gradients it reuses.
+    lines = ["h1 = sigmoid(w1*x)"] + [f"h{i} = sigmoid(w{i}*h{i - 1})" for i in range(2, 11)]
+    d = unchecked("; ".join([*lines, "L = (h10 - y)^2/2"]), "w1")
+    assert not d.chain_rules[0].expanded
+    adjoint = next(s for s in d.steps if isinstance(s, Adjoint) and s.wrt == "h5")
+    wrong = dataclasses.replace(adjoint, recurrence=adjoint.recurrence * 2)
+    broken = dataclasses.replace(d, steps=tuple(wrong if s is adjoint else s for s in d.steps))
+    assert verify(d).verified == "numeric"
+    with pytest.raises(VerificationError, match="d/dw1 failed its numerical cross-check"):
+        verify(broken)
+
+
+def test_a_wrong_gradient_along_a_direction_is_caught() -> None:
+    # Every form agrees with every other (all doubled), so only the finite difference can tell.
+    d = unchecked("x*y + sin(y)", "all")
+    steps = []
+    for s in d.steps:
+        if isinstance(s, ChainRule):
+            paths = tuple(dataclasses.replace(p, product=p.product * 2) for p in s.paths or ())
+            s = dataclasses.replace(
+                s, in_intermediates=s.in_intermediates * 2, result=s.result * 2, paths=paths
+            )
+        steps.append(s)
+    with pytest.raises(VerificationError, match="gradient along a random direction"):
+        verify(dataclasses.replace(d, steps=tuple(steps)))
+
+
+# Found by a fresh (non-derandomized) draw.  The derivative is right (mpmath.diff agrees to 20
+# digits at x ≈ −0.36), but sin(π^((−x)^(−π))) oscillates so fast there (f‴ ≈ 1e42) that the
+# central difference with STEP = 1e-18 is off by h²·f‴/6 ≈ 1e-8 relative: a false "internal
+# error" (exit 70).  More digits do not help; a smaller step would.  The cause is in
+# check/verify.py; strict, so the fix has to remove this marker.
+@pytest.mark.xfail(strict=True, reason="finite-difference truncation, not precision")
+def test_a_rapidly_oscillating_function_is_not_a_false_alarm() -> None:
+    assert verify(unchecked("sin(pi^((-x)^(-pi)))")).verified == "numeric"
+
+
+def test_a_near_miss_is_retried_with_more_digits(monkeypatch) -> None:
+    seen: list[int] = []
+
+    def fails_at_fifty(derivation: Derivation, point: object, rng: object) -> None:
+        seen.append(mpmath.mp.dps)
+        if mpmath.mp.dps < 400:
+            raise VerificationError("near miss")
+
+    monkeypatch.setattr(verify_module, "_check_at", fails_at_fifty)
+    assert verify(unchecked("sin(x)")).verified == "numeric"
+    assert seen == [50, 400]
+
+    def always_fails(derivation: Derivation, point: object, rng: object) -> None:
+        raise VerificationError("a real mismatch")
+
+    monkeypatch.setattr(verify_module, "_check_at", always_fails)
+    with pytest.raises(VerificationError, match="a real mismatch"):
+        verify(unchecked("sin(x)"))
+
+
+def test_points_are_reproducible_for_a_seed(monkeypatch) -> None:
+    points: list[dict] = []
+    monkeypatch.setattr(
+        verify_module, "_check_at", lambda d, point, rng: points.append(dict(point))
+    )
+    d = unchecked("x*y", "all")
+    verify(d, seed=5)
+    verify(d, seed=5)
+    verify(d, seed=6)
+    assert points[0] == points[1] != points[2]
+    assert all(0.2 <= float(v) <= 1.4 for v in points[0].values())
