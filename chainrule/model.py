@@ -234,7 +234,6 @@ class Derivation:
     steps: tuple[Step, ...]
     expression: sympy.Expr | None  # the output written in the inputs, None when too large
     expression_size: int
-    partial: bool  # use ∂ rather than d (several inputs or a node with several parents)
     notes: tuple[Note, ...] = ()
     # How the results were cross-checked: "numeric", "symbolic", "skipped" (the check ran but
     # could not decide; a note says why) or "unchecked" (no check was asked for).

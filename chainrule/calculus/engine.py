@@ -93,9 +93,6 @@ class _Engine:
         steps.extend(factors.values())
         steps.extend(adjoints[name] for name in self._reverse_order(relevant) if name != out)
         steps.extend(_with_paths(chains, self, factors))
-        partial = len(graph.inputs) > 1 or any(
-            len(n.parents) > 1 for n in graph.nodes if n.name in relevant
-        )
         notes: list[Note] = []
         if not graph.inputs and any(w not in self.position for w in self.wrt):
             notes.append(Note("constant"))
@@ -105,7 +102,6 @@ class _Engine:
             steps=tuple(steps),
             expression=full.get(out),
             expression_size=full_size[out],
-            partial=partial,
             notes=tuple(notes),
         )
 

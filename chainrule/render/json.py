@@ -20,6 +20,7 @@ from typing import Any
 from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative
 from chainrule.render.base import Renderer
 from chainrule.render.errors import SCHEMA
+from chainrule.render.notation import uses_partial
 from chainrule.render.notes import note_text
 from chainrule.render.printers.python import to_python
 
@@ -40,7 +41,7 @@ class JsonRenderer(Renderer[dict[str, Any], str]):
             "adjoints": [],
             "inputs": list(d.graph.input_names),
             "wrt": list(d.wrt),
-            "partial": d.partial,
+            "partial": uses_partial(d),
             "notes": [note_text(note) for note in d.notes],
             "verified": d.verified,
             "expression_size": d.expression_size,

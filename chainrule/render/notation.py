@@ -2,7 +2,8 @@
 that looks different subclasses it (``latex.LatexNotation``), overriding the attributes and
 methods marked as the style's below.
 
-Which derivative symbol: every one uses ∂ when ``Derivation.partial`` is set, except the total
+Which derivative symbol: every one uses ∂ when ``uses_partial`` says so — several inputs, or
+a node on the way from a variable to the output that has several parents — except the total
 derivative of the output with respect to a variable when there is only one input: that one is a
 true total derivative (``dy/dx = ∂y/∂x + ∂y/∂u · ∂u/∂x``), and writing it with d keeps it apart
 from the direct edge ∂y/∂x.
@@ -22,6 +23,32 @@ from chainrule.model import Derivation
 from chainrule.render.printers.unicode import derivative_symbol, name_unicode, to_unicode
 
 
+def uses_partial(d: Derivation) -> bool:
+    """Whether the derivation's derivatives are partial (∂) rather than ordinary (d).
+
+    Args:
+        d: the derivation.
+
+    Returns:
+        True with several inputs, or when a node that depends on a chosen variable has several
+        parents (its derivative with respect to one of them holds the others fixed).
+    """
+    if len(d.graph.inputs) > 1:
+        return True
+    children: dict[str, list[str]] = {}
+    for node in d.graph.nodes:
+        for parent in node.parents:
+            children.setdefault(parent, []).append(node.name)
+    reached = set(d.wrt)
+    stack = list(reached)
+    while stack:  # every name downstream of a chosen variable (no recursion over depth)
+        for child in children.get(stack.pop(), ()):
+            if child not in reached:
+                reached.add(child)
+                stack.append(child)
+    return any(len(n.parents) > 1 for n in d.graph.nodes if n.name in reached)
+
+
 class Notation:
     """Symbols and expressions of one derivation, in Unicode."""
 
@@ -33,8 +60,8 @@ class Notation:
 
     def __init__(self, d: Derivation) -> None:
         self.d = d
-        self.partial = d.partial
-        self.total_partial = d.partial and len(d.graph.inputs) > 1
+        self.partial = uses_partial(d)
+        self.total_partial = self.partial and len(d.graph.inputs) > 1
         self.inputs = set(d.graph.input_names)
         # Which rows repeat one another is decided on the Unicode form, so that every style
         # leaves out the same rows.

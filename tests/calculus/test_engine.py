@@ -134,7 +134,6 @@ def test_variable_used_twice_sums_its_paths() -> None:
     assert {p.nodes for p in chain.paths or ()} == {("y", "x"), ("y", "u", "x")}
     xs = real("x")
     assert chain.result == sympy.sin(xs) + xs * sympy.cos(xs)
-    assert d.partial
 
 
 def test_weight_tying_and_residual_connection() -> None:

@@ -9,7 +9,7 @@ from chainrule.api import derive
 from chainrule.calculus.functions import sigmoid
 from chainrule.model import Derivation
 from chainrule.render.latex import LatexNotation
-from chainrule.render.notation import Notation
+from chainrule.render.notation import Notation, uses_partial
 
 x, y, z = sympy.symbols("x y z")
 W2 = sympy.Symbol("W2")
@@ -66,3 +66,19 @@ def test_the_latex_style_differs_only_where_latex_does(one_input: Derivation) ->
     assert (n.path(["y", "u", "x"]), tex.path(["y", "u", "x"])) == ("y → u → x", r"y \to u \to x")
     assert (n.minus, tex.minus) == ("−", "-")
     assert tex.plain is not tex and type(tex.plain) is Notation and n.plain is n
+
+
+@pytest.mark.parametrize(
+    ("text", "wrt", "partial"),
+    [
+        ("sin(x**2)", ["x"], False),  # a chain: every node has one parent
+        ("x*sin(x)", ["x"], True),  # y = x·u has two parents
+        ("x*y + sin(y)", ["x"], True),  # two inputs
+        ("a = x^2; b = a*x; L = sin(b)", ["x"], True),  # b has two parents, downstream of x
+        ("a = x^2; b = a*x; L = sin(b)", ["L"], False),  # only L is downstream of L
+    ],
+)
+def test_partial_is_chosen_from_the_graph(text: str, wrt: list[str], partial: bool) -> None:
+    d = derive(text, wrt)
+    assert uses_partial(d) is partial
+    assert (Notation(d).local(d.output, d.graph.nodes[-1].parents[0])[0] == "∂") is partial
