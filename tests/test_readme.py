@@ -74,10 +74,14 @@ def test_readme_network_excerpts_are_real_output() -> None:
     assert reverse in backprop
 
 
-def test_readme_error_example_is_real_output() -> None:
-    shown = next(t for t in _blocks("text") if t.startswith("error: unknown function"))
+@pytest.mark.parametrize(
+    ("opening", "text"),
+    [("error: unknown function", "sinn(x)"), ("error: several variables", "x*y")],
+)
+def test_readme_error_examples_are_real_output(opening: str, text: str) -> None:
+    shown = next(t for t in _blocks("text") if t.startswith(opening))
     result = subprocess.run(
-        [sys.executable, "-m", "chainrule", "derive", "sinn(x)"], capture_output=True, text=True
+        [sys.executable, "-m", "chainrule", "derive", text], capture_output=True, text=True
     )
     assert result.returncode == 2
     assert result.stderr == shown

@@ -1,0 +1,36 @@
+"""The data between layers: step classes carry their section titles; defaults say the truth."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from chainrule.api import derive
+from chainrule.model import Step
+
+
+def _step_classes() -> list[type[Step]]:
+    found, stack = [], list(Step.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        found.append(cls)
+        stack.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_step_class_titles_its_own_section() -> None:
+    titles = [cls.title for cls in _step_classes()]
+    assert len(titles) >= 4 and all(titles)
+    assert len(set(titles)) == len(titles)
+
+
+def test_a_derivation_is_unchecked_until_it_is_checked() -> None:
+    assert derive("sin(x)", check=False).verified == "unchecked"
+    assert derive("sin(x)").verified == "numeric"
+
+
+def test_steps_are_frozen() -> None:
+    step = derive("sin(x)").steps[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        step.nodes = ()  # type: ignore[misc]
