@@ -14,13 +14,11 @@ they are the call ``sqrt(…)``/``cbrt(…)`` (``√(x)^2`` = (√x)²).
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass, field
-from typing import NamedTuple, NoReturn
 
-from chainrule.errors import LimitError, ParseError
 from chainrule.model import FUNCTION_ARITIES, Term
+from chainrule.read.complaints import Complaints
+from chainrule.read.frames import ADD, BINARY, MUL, POW_RIGHT, PREFIX, Frame, Val, leaf
 from chainrule.read.lexer import Token
 from chainrule.read.notation import (
     ALIASES,
@@ -35,8 +33,6 @@ from chainrule.read.notation import (
 _INTERNAL = ("\\frac", "\\root")  # made by the LaTeX lexer only: no user can type a backslash name
 _ROOT_SHOWN = {"sqrt": "√", "cbrt": "∛"}
 
-_ADD, _MUL, _PREFIX, _POW_RIGHT, _POW = 10, 20, 25, 29, 30
-_BINARY = {"+": _ADD, "-": _ADD, "*": _MUL, "/": _MUL, "^": _POW}
 _OPERAND_STARTS = frozenset({"name", "open", "bar", "lbar", "root"})
 _CLOSERS = {"(": ")", "{": "}", "[": "]"}
 _ONE = re.compile(r"0*1(\.0*)?")
@@ -44,31 +40,7 @@ _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 SIMPLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
-class _Val(NamedTuple):
-    term: Term
-    depth: int  # of the Term tree
-    col: int  # where the operand starts: for a bracketed group, its opening bracket
-
-
-@dataclass(eq=False)
-class _Frame:
-    """A construct waiting for its next operand (a Pratt parser's recursion, made explicit)."""
-
-    kind: str  # base chain div pow prefix func fpow group
-    rbp: int
-    col: int = 0
-    op: str = ""  # chain: add/mul; prefix: neg/pos/sqrt/cbrt; group: paren/abs/call/apply/internal
-    name: str = ""  # the canonical function or abstract name
-    shown: str = ""  # that name as typed, for messages
-    items: list[_Val] = field(default_factory=list)  # chain operands or call arguments
-    neg_col: int = 0  # chain "add": column of a '-' whose operand comes next, else 0
-    in_arg: bool = False  # chain "mul" that is a function's parenthesis-free argument
-    power: _Val | None = None  # sin^2(x): the exponent
-    base: _Val | None = None  # log_2(x): the base
-    opener: Token | None = None  # group: its opening token
-
-
-class ExpressionParser:
+class ExpressionParser(Complaints):
     """Reads the expressions of one program's tokens; ``source`` is the line being read."""
 
     def __init__(self, tokens: list[Token], abstract: frozenset[str], assigned: set[str]) -> None:
@@ -76,17 +48,6 @@ class ExpressionParser:
         self.abstract = abstract  # names read as abstract functions before "("
         self.assigned = assigned  # names the program assigns: always variables
         self.source = ""
-
-    def fail(self, message: str, col: int, hint: str | None = None) -> NoReturn:
-        raise ParseError(message, source=self.source, column=col, hint=hint)
-
-    def limit(self, col: int) -> NoReturn:
-        raise LimitError(
-            f"expression is nested more than {MAX_DEPTH} levels deep",
-            source=self.source,
-            column=col,
-            hint="name intermediate results: u = …; y = sin(u)",
-        )
 
     # -- the expression machine ----------------------------------------------------------------
 
@@ -106,10 +67,10 @@ class ExpressionParser:
         """
         self.source = source
         toks = self.toks
-        stack = [_Frame("base", 0)]
-        groups: list[_Frame] = []  # the open bracket/call/bar frames, innermost last
+        stack = [Frame("base", 0)]
+        groups: list[Frame] = []  # the open bracket/call/bar frames, innermost last
         nesting = 0
-        val: _Val | None = None
+        val: Val | None = None
         i = start
         while True:
             tok = toks[i]
@@ -145,7 +106,7 @@ class ExpressionParser:
             elif top.kind == "base":
                 if tok.kind in ("sep", "end"):
                     return val.term
-                self._unexpected(tok)
+                self.unexpected(tok)
             elif top.kind == "group":
                 i, val = self._group_token(i, top, val)
                 if val is not None:
@@ -164,7 +125,7 @@ class ExpressionParser:
                 nesting -= top.kind in ("prefix", "func")
                 val = self._reduce(top, val)
 
-    def _operand(self, i: int, top: _Frame) -> tuple[int, _Val | None, _Frame | None]:
+    def _operand(self, i: int, top: Frame) -> tuple[int, Val | None, Frame | None]:
         """Read what starts an operand: a leaf (returned as a value) or a new frame."""
         tok = self.toks[i]
         kind = tok.kind
@@ -173,37 +134,37 @@ class ExpressionParser:
         if kind == "name":
             return self._name(i)
         if kind == "open":
-            return i + 1, None, _Frame("group", 0, tok.col, "paren", opener=tok)
+            return i + 1, None, Frame("group", 0, tok.col, "paren", opener=tok)
         if kind in ("bar", "lbar"):
-            return i + 1, None, _Frame("group", 0, tok.col, "abs", opener=tok)
+            return i + 1, None, Frame("group", 0, tok.col, "abs", opener=tok)
         if kind == "root":
             nxt = self.toks[i + 1]
             if nxt.kind == "open":
                 # √(x)^2 means sqrt(x)^2, not √((x)^2): a bracket right after √ or ∛ holds
                 # its argument, as it does after the name.
                 shown = _ROOT_SHOWN[tok.text]
-                return i + 2, None, _Frame("group", 0, tok.col, "call", tok.text, shown, opener=nxt)
-            return i + 1, None, _Frame("prefix", _POW_RIGHT, tok.col, tok.text)
+                return i + 2, None, Frame("group", 0, tok.col, "call", tok.text, shown, opener=nxt)
+            return i + 1, None, Frame("prefix", POW_RIGHT, tok.col, tok.text)
         if kind == "op" and tok.text in "+-" and top.kind != "func":
             return (
                 i + 1,
                 None,
-                _Frame("prefix", _PREFIX, tok.col, "neg" if tok.text == "-" else "pos"),
+                Frame("prefix", PREFIX, tok.col, "neg" if tok.text == "-" else "pos"),
             )
-        self._missing_operand(i, top)
+        self.missing_operand(i, top)
 
-    def _name(self, i: int) -> tuple[int, _Val | None, _Frame | None]:
+    def _name(self, i: int) -> tuple[int, Val | None, Frame | None]:
         tok, nxt = self.toks[i], self.toks[i + 1]
         name, col = tok.text, tok.col
         opens = nxt.kind == "open"
         if name in self.assigned:
-            return i + 1, _leaf("symbol", name, col), None
+            return i + 1, leaf("symbol", name, col), None
         if name in CONSTANTS:
-            return i + 1, _leaf("constant", CONSTANTS[name], col), None
+            return i + 1, leaf("constant", CONSTANTS[name], col), None
         if name in _INTERNAL:
-            frame = _Frame("group", 0, col, "internal", name, name, opener=nxt)
+            frame = Frame("group", 0, col, "internal", name, name, opener=nxt)
             return i + 2, None, frame
-        base: _Val | None = None
+        base: Val | None = None
         if name in DUALS and opens:
             canonical = DUALS[name]
         elif name in ALIASES:
@@ -211,35 +172,35 @@ class ExpressionParser:
         elif name.startswith("log_"):
             canonical, base = "log", self._log_base(name[4:], col)
         elif opens and name in self.abstract:
-            return i + 2, None, _Frame("group", 0, col, "apply", name, name, opener=nxt)
+            return i + 2, None, Frame("group", 0, col, "apply", name, name, opener=nxt)
         elif opens and not _letter_like(name):
-            self._unknown_function(name, col)
+            self.unknown_function(name, col)
         else:
-            return i + 1, _leaf("symbol", name, col), None
+            return i + 1, leaf("symbol", name, col), None
         if nxt.kind == "op" and nxt.text == "^":
             return (
                 i + 2,
                 None,
-                _Frame("fpow", _POW_RIGHT, col, name=canonical, shown=name, base=base),
+                Frame("fpow", POW_RIGHT, col, name=canonical, shown=name, base=base),
             )
         if opens:
-            frame = _Frame("group", 0, col, "call", canonical, name, base=base, opener=nxt)
+            frame = Frame("group", 0, col, "call", canonical, name, base=base, opener=nxt)
             return i + 2, None, frame
-        return i + 1, None, _Frame("func", _MUL, col, name=canonical, shown=name, base=base)
+        return i + 1, None, Frame("func", MUL, col, name=canonical, shown=name, base=base)
 
-    def _lbp(self, i: int, top: _Frame, groups: list[_Frame]) -> int:
+    def _lbp(self, i: int, top: Frame, groups: list[Frame]) -> int:
         tok = self.toks[i]
         if tok.kind == "op":
-            return _BINARY.get(tok.text, 0)
+            return BINARY.get(tok.text, 0)
         if tok.kind == "bar" and groups and groups[-1].op == "abs":
             return 0  # closes the innermost |…|
         if tok.kind in _OPERAND_STARTS:  # implicit multiplication
             stops = self._starts_function(i)
             if top.kind == "func":
-                return 0 if stops else _MUL + 1
+                return 0 if stops else MUL + 1
             if top.kind == "chain" and top.in_arg and stops:
                 return 0
-            return _MUL
+            return MUL
         return 0
 
     def _starts_function(self, i: int) -> bool:
@@ -254,30 +215,28 @@ class ExpressionParser:
             return opens
         return name in ALIASES or name.startswith("log_") or name == "\\root"
 
-    def _continues(self, top: _Frame, tok: Token) -> bool:
+    def _continues(self, top: Frame, tok: Token) -> bool:
         if top.op == "add":
             return tok.kind == "op" and tok.text in "+-"
         if tok.kind == "op":
             return tok.text == "*" and not top.in_arg
         return tok.kind in _OPERAND_STARTS
 
-    def _led(self, tok: Token, val: _Val, top: _Frame) -> _Frame:
+    def _led(self, tok: Token, val: Val, top: Frame) -> Frame:
         text = tok.text if tok.kind == "op" else "implicit"
         if text in ("+", "-"):
-            return _Frame(
-                "chain", _ADD, val.col, "add", items=[val], neg_col=tok.col * (text == "-")
-            )
+            return Frame("chain", ADD, val.col, "add", items=[val], neg_col=tok.col * (text == "-"))
         if text in ("*", "implicit"):
             in_arg = text == "implicit" and top.kind == "func"
-            return _Frame("chain", _MUL, val.col, "mul", items=[val], in_arg=in_arg)
+            return Frame("chain", MUL, val.col, "mul", items=[val], in_arg=in_arg)
         if text == "/":
-            return _Frame("div", _MUL, val.col, items=[val])
-        return _Frame("pow", _POW_RIGHT, val.col, items=[val])
+            return Frame("div", MUL, val.col, items=[val])
+        return Frame("pow", POW_RIGHT, val.col, items=[val])
 
-    def _chain_item(self, top: _Frame, val: _Val) -> _Val:
+    def _chain_item(self, top: Frame, val: Val) -> Val:
         return self._make("neg", [val], top.neg_col) if top.neg_col else val
 
-    def _reduce(self, top: _Frame, val: _Val) -> _Val:
+    def _reduce(self, top: Frame, val: Val) -> Val:
         kind = top.kind
         if kind == "chain":
             items = [*top.items, self._chain_item(top, val)]
@@ -289,10 +248,10 @@ class ExpressionParser:
         if top.op == "neg":
             return self._make("neg", [val], top.col)
         if top.op == "pos":
-            return _Val(val.term, val.depth, top.col)
+            return Val(val.term, val.depth, top.col)
         return self._make("call", [val], top.col, top.op)  # √ ∛
 
-    def _after_power(self, top: _Frame, power: _Val, tok: Token) -> _Frame:
+    def _after_power(self, top: Frame, power: Val, tok: Token) -> Frame:
         term = power.term
         if term.op == "neg" and term.args[0].op == "number" and _ONE.fullmatch(term.args[0].text):
             inverse = INVERSES.get(top.name)
@@ -303,15 +262,15 @@ class ExpressionParser:
             )
             self.fail(f"{top.shown}^-1(x) is ambiguous", top.col, hint)
         if tok.kind == "open":
-            return _Frame(
+            return Frame(
                 "group", 0, top.col, "call", top.name, top.shown, power=power, base=top.base,
                 opener=tok,
             )  # fmt: skip
-        return _Frame(
-            "func", _MUL, top.col, name=top.name, shown=top.shown, power=power, base=top.base
+        return Frame(
+            "func", MUL, top.col, name=top.name, shown=top.shown, power=power, base=top.base
         )
 
-    def _group_token(self, i: int, group: _Frame, val: _Val) -> tuple[int, _Val | None]:
+    def _group_token(self, i: int, group: Frame, val: Val) -> tuple[int, Val | None]:
         """Handle the token that ends an operand inside a group: ',', a closer, or an error."""
         tok = self.toks[i]
         opener = group.opener
@@ -346,10 +305,10 @@ class ExpressionParser:
             f"unexpected '{tok.text}': '{shown}' at column {opener.col} is still open", tok.col
         )
 
-    def _close(self, group: _Frame, val: _Val) -> _Val:
+    def _close(self, group: Frame, val: Val) -> Val:
         args = [*group.items, val]
         if group.op == "paren":
-            return _Val(val.term, val.depth, group.col)
+            return Val(val.term, val.depth, group.col)
         if group.op == "abs":
             return self._make("call", [val], group.col, "Abs")
         if group.op == "apply":
@@ -366,10 +325,10 @@ class ExpressionParser:
             return self._make(
                 "call", [radicand], group.col, "sqrt" if index.term.text == "2" else "cbrt"
             )
-        one = _leaf("number", "1", group.col)
+        one = leaf("number", "1", group.col)
         return self._make("pow", [radicand, self._make("div", [one, index], group.col)], group.col)
 
-    def _call(self, frame: _Frame, args: list[_Val]) -> _Val:
+    def _call(self, frame: Frame, args: list[Val]) -> Val:
         allowed = (1,) if frame.base is not None else FUNCTION_ARITIES[frame.name]
         if len(args) not in allowed:
             counts = f"{allowed[0]}" if len(allowed) == 1 else f"{allowed[0]} to {allowed[-1]}"
@@ -386,73 +345,32 @@ class ExpressionParser:
             value = self._make("pow", [value, frame.power], frame.col)
         return value
 
-    def _make(self, op: str, args: list[_Val], col: int, text: str = "") -> _Val:
+    def _make(self, op: str, args: list[Val], col: int, text: str = "") -> Val:
         depth = 1 + max(a.depth for a in args)
         if depth > MAX_DEPTH:
             self.limit(col)
-        return _Val(Term(op, tuple(a.term for a in args), text, col), depth, col)
+        return Val(Term(op, tuple(a.term for a in args), text, col), depth, col)
 
-    def _number(self, tok: Token) -> _Val:
-        mantissa = _leaf("number", tok.text, tok.col)
+    def _number(self, tok: Token) -> Val:
+        mantissa = leaf("number", tok.text, tok.col)
         if not tok.exp:
             return mantissa
         # 1e-3 → 1·10^(-3): never a big integer, so 1e100000000000 costs nothing.
-        exponent = _leaf("number", tok.exp.lstrip("+-"), tok.col)
+        exponent = leaf("number", tok.exp.lstrip("+-"), tok.col)
         if tok.exp.startswith("-"):
             exponent = self._make("neg", [exponent], tok.col)
-        power = self._make("pow", [_leaf("number", "10", tok.col), exponent], tok.col)
+        power = self._make("pow", [leaf("number", "10", tok.col), exponent], tok.col)
         return self._make("mul", [mantissa, power], tok.col)
 
-    def _log_base(self, text: str, col: int) -> _Val:
+    def _log_base(self, text: str, col: int) -> Val:
         if _NUMBER.fullmatch(text):
-            return _leaf("number", text, col)
+            return leaf("number", text, col)
         if text in CONSTANTS:
-            return _leaf("constant", CONSTANTS[text], col)
+            return leaf("constant", CONSTANTS[text], col)
         if SIMPLE_NAME.fullmatch(text) and text not in ALIASES and text not in DUALS:
             check_name(text, self.fail, col)
-            return _leaf("symbol", text, col)
+            return leaf("symbol", text, col)
         self.fail(f"unclear logarithm base '{text}'", col, "write log_2(x) or log_{b}(x)")
-
-    # -- messages ------------------------------------------------------------------------------
-
-    def _unknown_function(self, name: str, col: int) -> NoReturn:
-        known = sorted(set(ALIASES) | set(DUALS) | self.abstract)
-        close = difflib.get_close_matches(name, known, n=1)
-        if close:
-            self.fail(f"unknown function '{name}'", col, f"did you mean '{close[0]}'?")
-        raise ParseError(
-            f"unknown function '{name}'",
-            source=self.source,
-            column=col,
-            hint=f"to multiply write {name}*(…); or declare {name} an abstract function",
-            option="functions",
-            value=name,
-        )
-
-    def _missing_operand(self, i: int, top: _Frame) -> NoReturn:
-        tok = self.toks[i]
-        if top.kind == "func":
-            hint = (
-                f"write {top.shown}({tok.text}…)" if tok.text in "+-" else f"write {top.shown}(x)"
-            )
-            self.fail(f"function '{top.shown}' needs an argument", top.col, hint)
-        if top.kind == "group" and self.toks[i - 1] is top.opener and tok.kind == "close":
-            if top.op == "paren":
-                self.fail("empty parentheses", top.col)
-            self.fail(f"'{top.shown}' needs an argument", top.col)
-        if tok.kind in ("sep", "end"):
-            prev = self.toks[i - 1]
-            self.fail(f"expected an expression after '{prev.text}'", tok.col)
-        self._unexpected(tok)
-
-    def _unexpected(self, tok: Token) -> NoReturn:
-        if tok.kind == "eq":
-            self.fail("unexpected '='", tok.col, "only 'name = expression' statements assign")
-        self.fail(f"unexpected '{tok.text}'", tok.col)
-
-
-def _leaf(op: str, text: str, col: int) -> _Val:
-    return _Val(Term(op, (), text, col), 1, col)
 
 
 def _letter_like(name: str) -> bool:
