@@ -45,6 +45,18 @@ def test_help_does_not_import_sympy() -> None:
     assert "mpmath" not in loaded
 
 
+
+def test_the_command_line_parent_process_never_loads_sympy() -> None:
+    # The forked worker loads sympy and leaves through os._exit; a parent that had loaded it
+    # would spend a noticeable part of every run tearing it down at exit.
+    loaded = _modules_after(
+        "from chainrule.cli import main\n"
+        "try:\n    main(['derive', 'sin(x**2)', '--json'], standalone_mode=False)\n"
+        "except SystemExit as stop:\n    assert stop.code == 0, stop.code"
+    )
+    assert "chainrule.runner" in loaded
+    assert not {m for m in loaded if m == "sympy" or m.startswith("sympy.")}
+
 # -- the layers ----------------------------------------------------------------------------------
 
 PACKAGE = Path(chainrule.__file__).parent
