@@ -1,7 +1,8 @@
 """The ``chainrule`` command: arguments, stdin, formats and exit codes.  No maths here.
 
-Only click is imported at module level, so ``chainrule --help`` stays fast and never loads
-sympy; the library is imported inside the command that needs it.
+Only click and chainrule's sympy-free modules (errors, the notation summary) are imported at
+module level, so ``chainrule --help`` stays fast and never loads sympy; the runner is imported
+inside the command, and it loads the library in its forked worker only.
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ def derive(
     log is the natural logarithm (ln); log(x, b) and log_2(x) take a base. f and g, and
     names given with --func, are functions when followed by '('.
     """
-    from chainrule.runner import Job  # no sympy: the runner imports the library lazily
+    from chainrule.runner import Job
 
     rich = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     job = Job(

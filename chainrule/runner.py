@@ -21,7 +21,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chainrule.errors import ChainruleError, InternalError, LimitError
+from chainrule.errors import EXIT_INTERNAL, EXIT_OK, ChainruleError, InternalError, LimitError
 
 if TYPE_CHECKING:
     from chainrule.model import Derivation, Note
@@ -183,7 +183,7 @@ def _in_child(job: Job) -> Outcome:
 
 
 def _child(job: Job, fd: int) -> None:
-    code = 0
+    code = EXIT_OK
     try:
         import resource
 
@@ -212,7 +212,7 @@ def _child(job: Job, fd: int) -> None:
         except Exception as exc:  # a bug: report it, never a traceback
             send({"error": _internal(exc)})
     except BaseException:  # noqa: BLE001 - the child must always leave through os._exit
-        code = 70
+        code = EXIT_INTERNAL
     finally:
         os._exit(code)
 
