@@ -45,7 +45,6 @@ def test_help_does_not_import_sympy() -> None:
     assert "mpmath" not in loaded
 
 
-
 def test_the_command_line_parent_process_never_loads_sympy() -> None:
     # The forked worker loads sympy and leaves through os._exit; a parent that had loaded it
     # would spend a noticeable part of every run tearing it down at exit.
@@ -56,6 +55,7 @@ def test_the_command_line_parent_process_never_loads_sympy() -> None:
     )
     assert "chainrule.runner" in loaded
     assert not {m for m in loaded if m == "sympy" or m.startswith("sympy.")}
+
 
 # -- the layers ----------------------------------------------------------------------------------
 
