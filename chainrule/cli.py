@@ -202,7 +202,7 @@ def _single(job: Job, debug: bool) -> int:
         click.echo(_error_text(outcome.error), err=True)
         return outcome.exit_code
     _emit(outcome.output, job)
-    for note in outcome.notes:
+    for note in _stderr_notes(outcome.notes):
         click.echo(f"note: {_note_text(note)}", err=True)
     return EXIT_OK
 
@@ -228,7 +228,7 @@ def _batch(lines: Iterator[tuple[int, str | ChainruleError]], job: Job, debug: b
             click.echo("")
         first = False
         _emit(outcome.output, job)
-        for note in outcome.notes:
+        for note in _stderr_notes(outcome.notes):
             click.echo(f"line {number}: note: {_note_text(note)}", err=True)
     return status
 
@@ -259,6 +259,14 @@ def _error_json(source: str, err: ChainruleError) -> str:
     from chainrule.render.errors import error_line
 
     return json.dumps(error_line(source, err, hint=_hint(err)), ensure_ascii=False)
+
+
+def _stderr_notes(notes: list[Note]) -> list[Note]:
+    if not notes:
+        return []
+    from chainrule.render.notes import stderr_notes
+
+    return stderr_notes(notes)
 
 
 def _note_text(note: Note) -> str:

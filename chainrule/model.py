@@ -65,6 +65,7 @@ class Program:
 
     source: str
     assignments: tuple[Assignment, ...]
+    notes: tuple[Note, ...] = ()  # how ambiguous input was read
 
     @property
     def is_expression(self) -> bool:
@@ -96,6 +97,7 @@ class Graph:
     nodes: tuple[Node, ...]  # evaluation order; the output is last
     output: str
     symbols: dict[str, sympy.Symbol] = field(default_factory=dict, compare=False)
+    notes: tuple[Note, ...] = ()  # the program's reading notes, then decomposition's
 
     @property
     def input_names(self) -> tuple[str, ...]:

@@ -106,10 +106,11 @@ def _work(job: Job, send: Any) -> None:
         functions=job.functions,
         real=job.real,
     )
-    send({"output": render_output(derivation, job)})
+    # The derivation's notes go with it: the command line prints some on stderr.
+    send({"output": render_output(derivation, job), "notes": derivation.notes})
     simpler = simplify(derivation)
     if simpler is not derivation:
-        send({"output": render_output(simpler, job)})
+        send({"output": render_output(simpler, job), "notes": simpler.notes})
 
 
 def render_output(derivation: Derivation, job: Job) -> str:
@@ -144,7 +145,7 @@ def _from_messages(messages: list[dict[str, Any]], *, finished: bool) -> Outcome
     last = messages[-1]
     if "error" in last:
         return Outcome(error=last["error"])
-    outcome = Outcome(output=last["output"])
+    outcome = Outcome(output=last["output"], notes=list(last["notes"]))
     if not finished and len(messages) == 1:
         from chainrule.model import Note  # here only: the model loads sympy (see _in_child)
 

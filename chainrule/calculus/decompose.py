@@ -90,6 +90,7 @@ class _Decomposer:
             nodes=tuple(graph_nodes),
             output=graph_nodes[-1].name,
             symbols=table,
+            notes=program.notes,
         )
 
     # -- names -------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ class _Engine:
             steps=tuple(steps),
             expression=full.get(out),
             expression_size=full_size[out],
-            notes=tuple(notes),
+            notes=graph.notes + tuple(notes),
         )
 
     # -- structure ---------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, Local
 from chainrule.render.base import Renderer
 from chainrule.render.equations import adjoint_equation, chain_rule_layout, heading
 from chainrule.render.notation import Notation
-from chainrule.render.notes import note_text
+from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.printers.latex import derivative_symbol, name_latex, to_latex
 from chainrule.render.rows import NOTE, Equation, Row
 from chainrule.render.safe_text import one_line
@@ -227,7 +227,10 @@ class LatexRenderer(Renderer[str, str]):
             lines.append(_intertext(rf"\textbf{{{latex_text(title)}}}"))
             for step in steps:
                 lines += self._render(step)
-        lines += [_intertext(f"note: {latex_text(one_line(note_text(note)))}") for note in d.notes]
+        lines += [
+            _intertext(f"note: {latex_text(one_line(note_text(note)))}")
+            for note in derivation_notes(d)
+        ]
         return "\\begin{align*}\n" + join_lines(lines) + "\n\\end{align*}\n"
 
     def join(self, rendered: list[str]) -> str:

@@ -43,7 +43,7 @@ from chainrule.model import ChainRule, Decomposition, Derivation
 from chainrule.render.equations import chain_rule_layout, heading
 from chainrule.render.latex import LatexNotation, LatexRenderer, equation_lines, join_lines
 from chainrule.render.notation import Notation
-from chainrule.render.notes import note_text
+from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.safe_text import one_line
 
 # Characters that start emphasis, code, links, HTML, headings or math anywhere in a line.
@@ -93,7 +93,10 @@ class MarkdownRenderer(LatexRenderer):
                 else:
                     math += rendered
             out += _math_block(math)
-        out += [f"> **note:** {markdown_text(one_line(note_text(note)))}" for note in d.notes]
+        out += [
+            f"> **note:** {markdown_text(one_line(note_text(note)))}"
+            for note in derivation_notes(d)
+        ]
         return "\n".join(out).rstrip("\n") + "\n"
 
     def join(self, rendered: list[str]) -> str:

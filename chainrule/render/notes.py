@@ -1,5 +1,10 @@
 """Notes worded for people: the layers below say what they noticed as a ``model.Note`` code
-and its data; only this module puts it in words.
+and its data; only this module puts it in words, and says where a note is shown.
+
+Notes on how the input was *read* (``READING``: a name glued to its argument, a constant
+shadowed, …) are diagnostics about the input, like a compiler's warnings: the command line
+prints them on stderr and JSON lists them, but the derivation a reader keeps (text, LaTeX,
+Markdown, the terminal view) leaves them out.  Every other note is part of the derivation.
 
 >>> from chainrule.model import Note
 >>> note_text(Note("constant"))
@@ -8,7 +13,11 @@ and its data; only this module puts it in words.
 
 from __future__ import annotations
 
-from chainrule.model import Note
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # at run time notes are only read: no model (and so no sympy) import
+    from chainrule.model import Derivation, Note
 
 WORDING = {
     # calculus.engine
@@ -22,6 +31,36 @@ WORDING = {
         "simplification ran out of time; the result shown is exact but unsimplified"
     ),
 }
+
+
+# Codes of notes about how the input was read (see the module docstring).
+READING: frozenset[str] = frozenset()
+# The runner's own notes, about this run rather than the derivation: printed on stderr.
+RUNNER: frozenset[str] = frozenset({"simplify_timeout"})
+
+
+def derivation_notes(d: Derivation) -> list[Note]:
+    """The notes a rendered derivation shows (everything but the reading notes).
+
+    Args:
+        d: the derivation.
+
+    Returns:
+        Its notes in order, without those in ``READING``.
+    """
+    return [note for note in d.notes if note.code not in READING]
+
+
+def stderr_notes(notes: Iterable[Note]) -> list[Note]:
+    """The notes the command line prints on stderr, in order.
+
+    Args:
+        notes: a derivation's notes and the runner's.
+
+    Returns:
+        The reading notes and the runner's.
+    """
+    return [note for note in notes if note.code in READING or note.code in RUNNER]
 
 
 def note_text(note: Note) -> str:

@@ -43,7 +43,7 @@ from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, Local
 from chainrule.render.base import Renderer
 from chainrule.render.equations import adjoint_equation, chain_rule_layout, heading
 from chainrule.render.notation import Notation
-from chainrule.render.notes import note_text
+from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.rows import FACTOR, NOTE, OP, RESULT, SYMBOL, Equation, Part, Row
 from chainrule.render.safe_text import one_line, sanitize
 
@@ -97,7 +97,7 @@ class RichRenderer(Renderer[RenderableType, RenderableType]):
         for title, steps in self.sections(d):
             body = Group(*self._section(steps))
             parts.append(Panel(body, title=Text(title), title_align="left", border_style="blue"))
-        for note in d.notes:
+        for note in derivation_notes(d):
             parts.append(Text.assemble(("note: ", "yellow"), one_line(note_text(note))))
         return Group(*parts)
 

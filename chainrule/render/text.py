@@ -29,7 +29,7 @@ from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, Local
 from chainrule.render.base import Renderer
 from chainrule.render.equations import adjoint_equation, chain_rule_layout, heading
 from chainrule.render.notation import Notation
-from chainrule.render.notes import note_text
+from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.rows import Equation
 from chainrule.render.safe_text import one_line, sanitize
 
@@ -59,8 +59,9 @@ class TextRenderer(Renderer[str, str]):
             lines += ["", title]
             for step in steps:
                 lines += self._render(step)
-        if d.notes:
-            lines += ["", *(f"note: {one_line(note_text(note))}" for note in d.notes)]
+        notes = derivation_notes(d)
+        if notes:
+            lines += ["", *(f"note: {one_line(note_text(note))}" for note in notes)]
         # Names and expressions come through the parser's whitelist; escaping every line
         # anyway keeps a terminal safe from control characters whatever reaches us.
         return "\n".join(sanitize(line) for line in lines) + "\n"
