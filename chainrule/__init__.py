@@ -7,8 +7,9 @@ The library API is three calls in one direction::
     >>> str(d.chain_rules[0].result)
     '2*x*cos(x**2)'
 
-``derive`` parses, decomposes, applies the chain rule and cross-checks the result.  Importing
-this package is cheap: sympy is loaded on first use, and neither click nor rich ever is.
+``derive`` parses, decomposes, applies the chain rule and cross-checks the result;
+``simplify`` adds a checked ``simplified`` form of each result where sympy finds a shorter one.
+Importing this package is cheap: sympy is loaded on first use, and neither click nor rich ever is.
 """
 
 from __future__ import annotations
@@ -19,18 +20,20 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from chainrule.api import derive as derive
+    from chainrule.api import simplify as simplify
     from chainrule.calculus.decompose import decompose as decompose
     from chainrule.calculus.engine import differentiate as differentiate
     from chainrule.read.program import parse as parse
 
 _LAZY = {
     "derive": "chainrule.api",
+    "simplify": "chainrule.api",
     "parse": "chainrule.read.program",
     "decompose": "chainrule.calculus.decompose",
     "differentiate": "chainrule.calculus.engine",
 }
 
-__all__ = ["derive", "parse", "decompose", "differentiate", "__version__"]
+__all__ = ["derive", "simplify", "parse", "decompose", "differentiate", "__version__"]
 
 
 def __getattr__(name: str) -> Any:

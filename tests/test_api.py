@@ -78,3 +78,14 @@ def test_derive_refuses_ambiguity_like_resolve_wrt() -> None:
         derive("x*y")
     with pytest.raises(VariableError, match="unknown variable 'q'"):
         derive("x*y", "q")
+
+
+def test_simplify_is_exported_lazily_and_adds_the_simplified_form() -> None:
+    import chainrule
+    from chainrule import api
+
+    assert chainrule.simplify is api.simplify and "simplify" in chainrule.__all__
+    d = chainrule.simplify(chainrule.derive("sin(x)*cos(x)"))
+    x = real("x")
+    assert d.chain_rules[0].simplified == sympy.cos(2 * x)
+    assert d.verified == "numeric"

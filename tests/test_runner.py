@@ -82,9 +82,13 @@ def test_output_formats(fmt: str, opening: str) -> None:
 def test_standalone_latex_and_rich_width() -> None:
     document = in_process("sin(x**2)", fmt="latex", standalone=True).output
     assert document.startswith("\\documentclass") and "\\end{document}" in document
+    network = "a = W1*x + b1; h = sigmoid(a); z = W2*h + b2; L = (z - y)^2/2"
     for width in (40, 100):
-        lines = ANSI.sub("", in_process("sin(x**2)", fmt="rich", width=width).output).splitlines()
-        assert max(map(len, lines)) == width  # the panels fill the terminal's width
+        shown = in_process(network, wrt=("W1",), fmt="rich", width=width).output
+        lines = ANSI.sub("", shown).splitlines()
+        assert 40 <= max(map(len, lines)) <= width  # rows wrap at the terminal's width
+    small = ANSI.sub("", in_process("sin(x**2)", fmt="rich", width=100).output).splitlines()
+    assert max(map(len, small)) < 40  # and panels are as wide as their content
 
 
 @pytest.mark.parametrize("where", [in_process, pytest.param(forked, marks=forking)])

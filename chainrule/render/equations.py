@@ -40,6 +40,21 @@ def heading(n: Notation) -> str:
     Returns:
         The heading; the source text (sanitized, shortened) when the expression is too large.
     """
+    ops, what = heading_parts(n)
+    if len(ops) == 1:
+        return f"{ops[0]} {what}"
+    return ", ".join(ops) + n.text(" of ") + what
+
+
+def heading_parts(n: Notation) -> tuple[list[str], str]:
+    """The title's pieces, for a format that sets them apart (LaTeX breaks a long title there).
+
+    Args:
+        n: the notation to write them in.
+
+    Returns:
+        The operators (``d/dx``; one per variable) and what they apply to.
+    """
     d = n.d
     if d.expression is not None:
         what = n.expr(d.expression)
@@ -49,10 +64,7 @@ def heading(n: Notation) -> str:
             what = n.bracket(what)
     else:
         what = n.text(shorten(one_line(d.source)))
-    ops = [n.operator(w) for w in d.wrt]
-    if len(ops) == 1:
-        return f"{ops[0]} {what}"
-    return ", ".join(ops) + n.text(" of ") + what
+    return [n.operator(w) for w in d.wrt], what
 
 
 def omitted_text(size: int) -> str:

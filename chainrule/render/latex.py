@@ -30,12 +30,19 @@ from typing import Any
 
 from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative
 from chainrule.render.base import Renderer
-from chainrule.render.equations import adjoint_equation, chain_rule_layout, heading
+from chainrule.render.equations import (
+    adjoint_equation,
+    chain_rule_layout,
+    heading,
+    heading_parts,
+)
+from chainrule.render.latex_width import balance, scan_latex, tex_width
 from chainrule.render.notation import Notation
 from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.printers.latex import derivative_symbol, name_latex, to_latex
-from chainrule.render.rows import NOTE, Equation, Row
-from chainrule.render.safe_text import one_line
+from chainrule.render.rows import NOTE, Equation, Part, Row
+from chainrule.render.safe_text import one_line, shorten
+from chainrule.render.wrap import pieces, wrap
 
 PREAMBLE = (
     "\\documentclass{article}\n"
@@ -46,6 +53,13 @@ PREAMBLE = (
 )
 END = "\\end{document}\n"
 INTERTEXT = "\\intertext"
+
+# Rows are broken to fit the text width of LaTeX's default article (345 pt at 10 pt), where a
+# standalone document sets them and where a pasted fragment most often lands.
+TEXT_WIDTH = 345.0
+LHS_MAX = 90.0  # a longer left-hand side (a path's chain) gets a line of its own
+_REL = tex_width("=")  # the = after the alignment point, with its spaces
+_INDENT, _GAP = r"\quad", r"\qquad"  # before a continued line; before a note
 
 
 class LatexNotation(Notation):
@@ -160,6 +174,16 @@ def latex_text(text: str) -> str:
 # --- rows and alignments ------------------------------------------------------------------------
 
 
+def _tex(row: Row) -> Row:
+    """A layout row with its notes as escaped ``\\text{}``: every part is math."""
+    return Row(
+        tuple(
+            Part(rf"\text{{{latex_text(p.text)}}}", p.role) if p.role == NOTE else p
+            for p in row.parts
+        )
+    )
+
+
 def row_tex(row: Row) -> str:
     """A layout row as LaTeX: math parts as they are, notes as escaped ``\\text{}``.
 
@@ -169,13 +193,12 @@ def row_tex(row: Row) -> str:
     Returns:
         LaTeX for math mode.
     """
-    return "".join(
-        rf"\text{{{latex_text(p.text)}}}" if p.role == NOTE else p.text for p in row.parts
-    )
+    return _tex(row).text
 
 
 def equation_lines(eq: Equation, *, tag: str = "") -> list[str]:
-    """``lhs &= r0`` then ``&= r1`` …, each line ending without ``\\\\``.
+    """``lhs &= r0`` then ``&= r1`` …, each line ending without ``\\\\``, never broken (for
+    Markdown, whose viewers scroll a wide formula).
 
     Args:
         eq: the equation.
@@ -190,6 +213,71 @@ def equation_lines(eq: Equation, *, tag: str = "") -> list[str]:
     if extra:
         lines[0] += f" && {extra}"
     return lines
+
+
+def align(items: Sequence[str | Equation], width: float = TEXT_WIDTH) -> list[str]:
+    """The lines of one alignment, every equation broken to fit ``width``.
+
+    A left-hand side longer than ``LHS_MAX`` gets a line of its own, so that one long side
+    does not push every ``=`` to the right; a row too wide breaks between its terms, or
+    between its factors, never inside one while it fits (``wrap``); a note or a path's nodes
+    follow the first line where they fit, else take a line of their own.
+
+    Args:
+        items: ``\\intertext`` lines and equations, in order.
+        width: the text width in points.
+
+    Returns:
+        Alignment lines without their ending ``\\\\`` (``join_lines`` adds them).
+    """
+    sides = [tex_width(row_tex(i.lhs)) for i in items if isinstance(i, Equation)]
+    column = max((w for w in sides if w <= LHS_MAX), default=0.0)
+    lines: list[str] = []
+    for item in items:
+        lines += [item] if isinstance(item, str) else _equation(item, width - column)
+    return lines
+
+
+# A laid-out line: its LaTeX, its estimated width, the room it had.
+_Line = tuple[str, float, float]
+
+
+def _equation(eq: Equation, room: float) -> list[str]:
+    lhs = row_tex(eq.lhs)
+    rest = room - tex_width(_INDENT)
+    head: list[_Line] = []
+    if tex_width(lhs) > LHS_MAX:  # from the alignment point, then "= …" under it
+        head, lhs = _broken(eq.lhs, "& ", room, rest), ""
+    rows = [
+        _broken(row, f"{lhs} &= " if i == 0 and lhs else "&= ", room - _REL, rest)
+        for i, row in enumerate(eq.rows or (Row(()),))
+    ]
+    if not head:
+        head, rows = rows[0], rows[1:]
+    extra = eq.label or eq.note
+    if extra:
+        text, width, fits = head[-1]
+        if width + tex_width(f"{_GAP} {extra}") <= fits:
+            head[-1] = (f"{text} {_GAP} {extra}", width, fits)
+        else:
+            head.append((f"&{_GAP} {extra}", 0.0, fits))
+    return [line[0] for block in (head, *rows) for line in block]
+
+
+def _broken(row: Row, head: str, first: float, rest: float) -> list[_Line]:
+    """``row`` as alignment lines: ``head`` and its first piece, then indented pieces."""
+    tex = _tex(row)
+    lines = wrap(tex, scan_latex, tex_width, first, rest, sign=tex_width(r"\cdot"))
+    out: list[_Line] = []
+    for line, piece in zip(lines, pieces(tex.text, lines), strict=True):
+        width = tex_width(piece)
+        if not out:
+            out.append((head + balance(piece), width, first))
+        else:
+            # {} keeps a leading + or \cdot binary; juxtaposed factors get the product sign.
+            lead = r"{}\cdot " if line.juxtaposed else "{}"
+            out.append((f"&{_INDENT} {balance(lead + piece)}", width, rest))
+    return out
 
 
 def join_lines(lines: list[str]) -> str:
@@ -214,6 +302,27 @@ def _intertext(tex: str) -> str:
     return f"{INTERTEXT}{{{tex}}}"
 
 
+def title(n: Notation) -> str:
+    """The heading as text-mode LaTeX: the formula, or where it would not fit the width, the
+    operators and then the input as text that may break after its operators.
+
+    Args:
+        n: the derivation's LaTeX notation.
+
+    Returns:
+        LaTeX for text mode (an ``\\intertext``).
+    """
+    whole = heading(n)
+    if tex_width(whole) <= TEXT_WIDTH:
+        return rf"$\displaystyle {whole}$"
+    source = "".join(
+        latex_text(ch) + (r"\allowbreak{}" if ch in "(+-*/;,=" else "")
+        for ch in shorten(one_line(n.d.source))
+    )
+    ops = ", ".join(rf"$\displaystyle {op}$" for op in heading_parts(n)[0])
+    return f"{ops} of {source}"
+
+
 class LatexRenderer(Renderer[str, str]):
     """One ``align*`` per derivation; ``standalone`` wraps them in a document."""
 
@@ -222,38 +331,41 @@ class LatexRenderer(Renderer[str, str]):
 
     def render_one(self, d: Derivation) -> str:
         self.n = LatexNotation(d)
-        lines = [_intertext(rf"$\displaystyle {heading(self.n)}$")]
-        for title, steps in self.sections(d):
-            lines.append(_intertext(rf"\textbf{{{latex_text(title)}}}"))
+        items: list[str | Equation] = [_intertext(title(self.n))]
+        for title_, steps in self.sections(d):
+            items.append(_intertext(rf"\textbf{{{latex_text(title_)}}}"))
             for step in steps:
-                lines += self._render(step)
-        lines += [
+                items += self._render(step)
+        items += [
             _intertext(f"note: {latex_text(one_line(note_text(note)))}")
             for note in derivation_notes(d)
         ]
-        return "\\begin{align*}\n" + join_lines(lines) + "\n\\end{align*}\n"
+        return "\\begin{align*}\n" + join_lines(align(items)) + "\n\\end{align*}\n"
 
     def join(self, rendered: list[str]) -> str:
         tex = "\n".join(rendered)
         return PREAMBLE + tex + END if self._settings["standalone"] else tex
 
-    def _render_Decomposition(self, step: Decomposition) -> list[str]:
+    def _render_Decomposition(self, step: Decomposition) -> Sequence[str | Equation]:
         return [
-            f"{self.n.name(node.name)} &= {self.n.expr(node.definition)}" for node in step.nodes
+            _equation_of(self.n.name(node.name), self.n.expr(node.definition))
+            for node in step.nodes
         ]
 
-    def _render_LocalDerivative(self, step: LocalDerivative) -> list[str]:
-        return [f"{self.n.local(step.of, step.wrt)} &= {self.n.expr(step.derivative)}"]
+    def _render_LocalDerivative(self, step: LocalDerivative) -> Sequence[str | Equation]:
+        return [_equation_of(self.n.local(step.of, step.wrt), self.n.expr(step.derivative))]
 
-    def _render_Adjoint(self, step: Adjoint) -> list[str]:
-        return equation_lines(adjoint_equation(self.n, step))
+    def _render_Adjoint(self, step: Adjoint) -> Sequence[str | Equation]:
+        return [adjoint_equation(self.n, step)]
 
-    def _render_ChainRule(self, step: ChainRule) -> list[str]:
+    def _render_ChainRule(self, step: ChainRule) -> Sequence[str | Equation]:
         layout = chain_rule_layout(self.n, step)
-        lines = [_intertext(layout.intro)] if layout.intro else []
-        for path in layout.paths:
-            lines += equation_lines(path, tag=path.label)
-        return lines + equation_lines(layout.total)
+        items: list[str | Equation] = [_intertext(layout.intro)] if layout.intro else []
+        return [*items, *layout.paths, layout.total]
+
+
+def _equation_of(lhs: str, rhs: str) -> Equation:
+    return Equation(Row((Part(lhs),)), (Row((Part(rhs),)),))
 
 
 def render_latex(d: Derivation | Sequence[Derivation], standalone: bool = False) -> str:

@@ -90,8 +90,9 @@ class MarkdownRenderer(LatexRenderer):
                 if isinstance(rendered, Prose):
                     out += _math_block(math) + rendered
                     math = []
-                else:
-                    math += rendered
+                else:  # the LaTeX renderer's items, never broken: Markdown viewers scroll
+                    for item in rendered:
+                        math += [item] if isinstance(item, str) else equation_lines(item)
             out += _math_block(math)
         out += [
             f"> **note:** {markdown_text(one_line(note_text(note)))}"

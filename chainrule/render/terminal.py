@@ -3,6 +3,8 @@
 The only module of chainrule that imports rich.  Everything shown is a ``rich.text.Text`` built
 from plain strings, never console markup, so ``[bold]`` or ``[link=…]`` typed by a user is shown
 as typed; control characters and ANSI escapes were made visible by ``safe_text.sanitize``.
+Panels are as wide as their content; a row wider than the terminal breaks between its terms or
+factors (``Wrapped``), never inside a factor that fits on a line.
 
 >>> from io import StringIO
 >>> from rich.console import Console
@@ -11,29 +13,31 @@ as typed; control characters and ANSI escapes were made visible by ``safe_text.s
 >>> console.print(render_rich(derive("sin(x**2)")))
 >>> print("\\n".join(line.rstrip() for line in console.file.getvalue().splitlines()))
 d/dx sin(x²)
-╭─ Intermediates ──────────────────────╮
-│ u = x²                               │
-│ y = sin(u)                           │
-╰──────────────────────────────────────╯
-╭─ Local derivatives ──────────────────╮
-│ dy/du = cos(u)                       │
-│ du/dx = 2x                           │
-╰──────────────────────────────────────╯
-╭─ Chain rule ─────────────────────────╮
-│ dy/dx = dy/du · du/dx                │
-│       = cos(u) · 2x                  │
-│       = 2x·cos(u)                    │
-│       = 2x·cos(x²)                   │
-╰──────────────────────────────────────╯
+╭─ Intermediates ─╮
+│ u = x²          │
+│ y = sin(u)      │
+╰─────────────────╯
+╭─ Local derivatives ─╮
+│ dy/du = cos(u)      │
+│ du/dx = 2x          │
+╰─────────────────────╯
+╭─ Chain rule ──────────╮
+│ dy/dx = dy/du · du/dx │
+│       = cos(u) · 2x   │
+│       = 2x·cos(u)     │
+│       = 2x·cos(x²)    │
+╰───────────────────────╯
 """
 
 # Dispatch names follow the step classes (_render_ChainRule).
 # ruff: noqa: N802
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.measure import Measurement
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -44,13 +48,16 @@ from chainrule.render.base import Renderer
 from chainrule.render.equations import adjoint_equation, chain_rule_layout, heading
 from chainrule.render.notation import Notation
 from chainrule.render.notes import derivation_notes, note_text
-from chainrule.render.rows import FACTOR, NOTE, OP, RESULT, SYMBOL, Equation, Part, Row
+from chainrule.render.rows import EXPR, FACTOR, NOTE, OP, RESULT, SYMBOL, Equation, Part, Row
 from chainrule.render.safe_text import one_line, sanitize
+from chainrule.render.wrap import scan_unicode, wrap
 
 # The i-th symbol of a chain and the i-th factor share a colour, so ∂z/∂h lines up with W₂.
 PALETTE = ("cyan", "magenta", "yellow", "green", "bright_blue", "red")
 NAME_STYLE = "bold cyan"
 LHS_STYLE = "bold"
+INDENT = 2  # a continued line starts this much further right
+PRODUCT = "·"  # starts a line continued between juxtaposed factors
 
 
 def _style(part: Part) -> str:
@@ -61,42 +68,141 @@ def _style(part: Part) -> str:
 
 def _text(row: Row) -> Text:
     # Text.assemble never parses markup: every part is shown literally.
-    return Text.assemble(*((sanitize(p.text), _style(p)) for p in row.parts))
+    return Text.assemble(*((p.text, _style(p)) for p in row.parts))
+
+
+class Wrapped:
+    """A row that breaks between its terms and factors at whatever width it is given, never
+    inside a factor that fits on a line (``wrap``); a continued line is indented, and starts
+    with a product sign where it continues juxtaposed factors.
+
+    Every part is sanitized first, so that breaks are found in the text that is shown.
+    """
+
+    def __init__(self, row: Row, style: str = "") -> None:
+        self.row = Row(tuple(Part(sanitize(p.text), p.role, p.index) for p in row.parts))
+        self.style = style
+
+    def lines(self, width: int) -> list[Text]:
+        """The row as lines of at most ``width`` cells.
+
+        Args:
+            width: the room, in cells (a factor wider than that is folded by rich).
+
+        Returns:
+            One styled ``Text`` per line, continued lines indented.
+        """
+        text, plain = _text(self.row), self.row.text
+        text.stylize(self.style)
+        out: list[Text] = []
+        for line in wrap(self.row, scan_unicode, cell_len, width, width - INDENT, 1):
+            start, end = line.start, line.end
+            while start < end and plain[start] == " ":
+                start += 1
+            while end > start and plain[end - 1] == " ":
+                end -= 1
+            piece = text[start:end]
+            if out:
+                lead = " " * INDENT + (PRODUCT if line.juxtaposed else "")
+                piece = Text.assemble(lead, piece)
+            out.append(piece)
+        return out
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        lines = self.lines(options.max_width)
+        joined = Text("\n").join(lines)
+        joined.overflow = "fold"
+        yield joined
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        full = cell_len(self.row.text)
+        narrowest = max(cell_len(t.plain) for t in self.lines(1))
+        return Measurement(min(narrowest, full), full).clamp(max_width=options.max_width)
+
+
+class _Paths:
+    """The listed paths: each path's nodes beside its equation where they fit, else above it."""
+
+    def __init__(self, paths: Sequence[tuple[str, Row]]) -> None:
+        self.paths = [
+            (Text(sanitize(label) + ":", style="dim"), Wrapped(eq)) for label, eq in paths
+        ]
+
+    def _side(self) -> int:
+        return max(cell_len(label.plain) for label, _ in self.paths) + 1
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> Iterator[Table | Text | Padding]:
+        widest = max(cell_len(eq.row.text) for _, eq in self.paths)
+        if self._side() + widest <= options.max_width:
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True)
+            grid.add_column()
+            for label, eq in self.paths:
+                grid.add_row(label, eq)
+            yield grid
+            return
+        for label, eq in self.paths:
+            yield label
+            yield Padding(eq, (0, 0, 0, INDENT))
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        eqs = [Measurement.get(console, options, eq) for _, eq in self.paths]
+        least = max(max(m.minimum for m in eqs) + INDENT, self._side() - 1)
+        return Measurement(least, self._side() + max(m.maximum for m in eqs)).clamp(
+            max_width=options.max_width
+        )
 
 
 def _grid() -> Table:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", no_wrap=True)  # left-hand sides
     grid.add_column(no_wrap=True)  # "="
-    grid.add_column(overflow="fold")  # right-hand sides wrap within the terminal
+    grid.add_column()  # right-hand sides, each a Wrapped
     return grid
 
 
 # Rows of a grid: left-hand side, "=", right-hand side.
-_Rows = list[tuple[Text | str, str, Text]]
+_Rows = list[tuple[Text, str, Wrapped]]
+
+
+def _expr_row(lhs: Text, expr: str) -> tuple[Text, str, Wrapped]:
+    return lhs, "=", Wrapped(Row((Part(expr, EXPR),)))
 
 
 def _equation_rows(eq: Equation) -> _Rows:
-    rows = [_text(r) for r in eq.rows] or [Text("")]
-    if eq.note:
-        rows[0].append(f"   ({sanitize(eq.note)})", style="dim italic")
-    lhs = _text(eq.lhs)
-    lhs.stylize(LHS_STYLE)
-    return [(lhs, "=", rows[0])] + [("", "=", row) for row in rows[1:]]
+    rows = list(eq.rows) or [Row(())]
+    if eq.note:  # after the first row, where it fits; a blank operator breaks before it first
+        rows[0] = Row((*rows[0].parts, Part("   ", OP), Part(f"({eq.note})", NOTE)))
+    lhs = Text(sanitize(eq.lhs.text), style=LHS_STYLE)
+    return [(lhs, "=", Wrapped(rows[0]))] + [(Text(""), "=", Wrapped(row)) for row in rows[1:]]
+
+
+def _chained(eq: Equation) -> Row:
+    """A path's equation as one row, its sides joined by " = " (a break there comes first)."""
+    parts = list(eq.lhs.parts)
+    for row in eq.rows:
+        parts += [Part(" = ", OP), *row.parts]
+    return Row(tuple(parts))
 
 
 class RichRenderer(Renderer[RenderableType, RenderableType]):
-    """A panel per section.  A step method returns grid rows, which consecutive steps share
-    so that their ``=`` signs line up, or a renderable of its own."""
+    """A panel per section, as wide as its content.  A step method returns grid rows, which
+    consecutive steps share so that their ``=`` signs line up, or a renderable of its own."""
 
     n: Notation
 
     def render_one(self, d: Derivation) -> RenderableType:
         self.n = Notation(d)
-        parts: list[RenderableType] = [Text(heading(self.n), style="bold")]
+        parts: list[RenderableType] = [Wrapped(Row((Part(heading(self.n)),)), style="bold")]
         for title, steps in self.sections(d):
             body = Group(*self._section(steps))
-            parts.append(Panel(body, title=Text(title), title_align="left", border_style="blue"))
+            parts.append(
+                Panel(
+                    body, title=Text(title), title_align="left", border_style="blue", expand=False
+                )
+            )
         for note in derivation_notes(d):
             parts.append(Text.assemble(("note: ", "yellow"), one_line(note_text(note))))
         return Group(*parts)
@@ -123,17 +229,16 @@ class RichRenderer(Renderer[RenderableType, RenderableType]):
 
     def _render_Decomposition(self, step: Decomposition) -> _Rows:
         return [
-            (
+            _expr_row(
                 Text(sanitize(self.n.name(node.name)), style=NAME_STYLE),
-                "=",
-                Text(sanitize(self.n.expr(node.definition))),
+                self.n.expr(node.definition),
             )
             for node in step.nodes
         ]
 
     def _render_LocalDerivative(self, step: LocalDerivative) -> _Rows:
         lhs = Text(sanitize(self.n.local(step.of, step.wrt)), style=LHS_STYLE)
-        return [(lhs, "=", Text(sanitize(self.n.expr(step.derivative))))]
+        return [_expr_row(lhs, self.n.expr(step.derivative))]
 
     def _render_Adjoint(self, step: Adjoint) -> _Rows:
         return _equation_rows(adjoint_equation(self.n, step))
@@ -144,12 +249,7 @@ class RichRenderer(Renderer[RenderableType, RenderableType]):
         if layout.intro:
             out.append(Text(sanitize(layout.intro), style="italic"))
         if layout.paths:
-            paths = Table.grid(padding=(0, 1))
-            paths.add_column(style="dim", no_wrap=True)
-            paths.add_column(overflow="fold")
-            for path in layout.paths:
-                eq = Text(" = ").join([_text(path.lhs), *(_text(r) for r in path.rows)])
-                paths.add_row(Text(sanitize(path.label) + ":"), eq)
+            paths = _Paths([(path.label, _chained(path)) for path in layout.paths])
             out.append(Padding(paths, (0, 0, 0, 2)))
         grid = _grid()
         for row in _equation_rows(layout.total):

@@ -1,6 +1,10 @@
-"""Fixtures of the render tests: the deep chain (built once) and the hostile derivation."""
+"""Fixtures of the render tests: the deep chain (built once), the hostile derivation, and
+pdflatex (skipped where it is missing, except on CI, which installs it)."""
 
 from __future__ import annotations
+
+import os
+import shutil
 
 import pytest
 
@@ -19,3 +23,13 @@ def hostile(monkeypatch: pytest.MonkeyPatch) -> Derivation:
     # A note that quotes user text as it is (notes that name the user's symbols will).
     monkeypatch.setitem(WORDING, "echo", "{text}")
     return samples.hostile()
+
+
+@pytest.fixture(scope="session")
+def pdflatex() -> str:
+    found = shutil.which("pdflatex")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdflatex is missing on CI (the CI script installs texlive)")
+        pytest.skip("pdflatex is not installed")
+    return found

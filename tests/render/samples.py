@@ -26,6 +26,11 @@ EXAMPLES: dict[str, tuple[str, list[str] | None]] = {
     "program_W1": (PROGRAM, ["W1"]),
     "program_all": (PROGRAM, ["W1", "W2", "b1", "b2"]),
 }
+# Small networks whose derivations are wide: binary cross-entropy, and a residual connection.
+NETWORKS = {
+    "bce": "a = w*x + b; p = sigmoid(a); L = -(y*ln(p) + (1-y)*ln(1-p))",
+    "residual": "h1 = sigmoid(w1*x); h2 = h1 + sigmoid(w2*h1); L = (h2 - y)^2/2",
+}
 
 HOSTILE = (
     "[bold]x[/bold] _* $x$ # [/] [link=https://example.com]y[/link] \x1b[31mred\x1b[0m"
@@ -36,6 +41,11 @@ HOSTILE = (
 def example(name: str) -> Derivation:
     text, wrt = EXAMPLES[name]
     return derive(text, wrt)
+
+
+def network(name: str) -> Derivation:
+    """One of ``NETWORKS``, every gradient."""
+    return derive(NETWORKS[name], "all")
 
 
 def deep_chain(depth: int) -> Derivation:

@@ -59,7 +59,7 @@ TABLE: list[tuple[Any, str, str, str]] = [
     (-sympy.Rational(1, 2), "−1/2", r"- \frac{1}{2}", "-1/2"),
     (
         2 * sympy.cos(x) * (x + 1),
-        "2cos(x)(x + 1)",
+        "2cos(x)·(x + 1)",  # a bracket after a call is not its argument
         r"2 \cos{\left(x \right)} \left(x + 1\right)",
         "2*(x + 1)*cos(x)",
     ),
@@ -175,3 +175,29 @@ def test_long_integers_print_in_full() -> None:
     big = sympy.Integer(10) ** 5000
     assert to_python(big * x) == "1" + "0" * 5000 + "*x"
     assert to_unicode(big).count("0") == 5000
+
+
+def test_a_bracket_after_a_call_is_never_read_as_its_argument() -> None:
+    assert to_unicode(sympy.log(x + 1) * (x + 1) ** x) == "ln(x + 1)·(x + 1)ˣ"
+    assert to_unicode(sympy.sin(x) * (y - z)) == "sin(x)·(y − z)"
+    assert to_unicode(sympy.sqrt(x + 1) * (x + 2)) == "√(x + 1)·(x + 2)"
+    # ML's idiom stays juxtaposed, and so does a bracket after a bracket.
+    assert to_unicode(s * (1 - s)) == "σ(a)(1 − σ(a))"
+    assert to_unicode(sympy.tanh(a) * (1 + sympy.tanh(a))) == "tanh(a)(tanh(a) + 1)"
+    assert "·" not in to_unicode((x - y) * (x + z))
+
+
+def test_slashes_never_stack() -> None:
+    r, q = sympy.symbols("r q")
+    assert to_unicode(Upstream("L", "r") / q) == "(∂L/∂r)/q"
+    assert to_unicode(-2 * x * Upstream("L", "r") / q) == "−(∂L/∂r·2x)/q"
+    assert to_unicode(Upstream("L", "r") * x) == "∂L/∂r·x"  # no denominator, no brackets
+    # In LaTeX no fraction sits inside a fraction's numerator.
+    assert to_latex(Upstream("L", "r") / q) == r"\frac{\partial L}{\partial r} \cdot \frac{1}{q}"
+
+
+def test_a_lone_denominator_needs_no_brackets() -> None:
+    assert to_latex(1 / (x**2 + 1)) == r"\frac{1}{x^{2} + 1}"
+    assert to_latex((y - 1) / (1 - x)) == r"\frac{y - 1}{1 - x}"
+    assert to_latex(1 / (x * (x + 1))) == r"\frac{1}{x \left(x + 1\right)}"  # one of several
+    assert to_latex(1 / (x + 1) ** 2) == r"\frac{1}{\left(x + 1\right)^{2}}"

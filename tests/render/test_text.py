@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import sympy
 
 from chainrule.api import derive
 from chainrule.model import Derivation, Note
 from chainrule.render.text import render_text
-from tests.render.samples import example
+from tests.render.samples import example, network
 
 
 def test_headline_network_chain_reads_exactly() -> None:
@@ -69,3 +70,16 @@ def test_text_escapes_control_characters(hostile: Derivation) -> None:
     out = render_text(hostile)
     assert "\x1b" not in out and "\u202e" not in out
     assert "[bold]x[/bold]" in out and "\\x1b[31mred" in out
+
+
+def test_plain_text_never_stacks_slashes() -> None:
+    out = render_text(network("bce"))
+    assert re.search(r"\(∂L/∂\w+\)/\w", out)  # the upstream gradient over a denominator
+    assert not re.search(r"∂\w+/∂\w+/", out)
+
+
+def test_plain_text_puts_a_product_sign_between_a_call_and_a_bracket() -> None:
+    out = render_text(derive("ln(x + 1)*(x + 2)^3"))
+    assert re.search(r"ln\(x \+ 1\)·\(x \+ 2\)", out)
+    assert not re.search(r"(ln|sin|cos|exp)\([^()]*\)\(", out)
+    assert "σ(a)(1 − σ(a))" in render_text(example("program_W1"))  # ML's idiom stays

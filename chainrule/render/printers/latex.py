@@ -91,12 +91,18 @@ class LatexPrinter(ReadableOrder, SympyLatexPrinter):  # type: ignore[misc]
     def _print_Mul(self, expr: Any) -> str:
         # sympy orders (1 - σ(a))σ(a); we put numbers, symbols, calls, then brackets.
         negative, numer, denom = split_mul(expr)
-        if len(numer) == 1 and denom:
-            top = str(self._print(numer[0]))  # \frac brackets its numerator already
+        upstream = [f for f in numer if isinstance(f, Upstream)]
+        rest = [f for f in numer if not isinstance(f, Upstream)]
+        lead = ""
+        if upstream and denom:  # ∂L/∂q · 1/v: never a fraction inside a fraction's numerator
+            lead, upstream = self._join(upstream) + r" \cdot ", []
+        if not upstream and len(rest) == 1 and denom:
+            top = str(self._print(rest[0]))  # \frac brackets its numerator already
         else:
-            upstream = [f for f in numer if isinstance(f, Upstream)]
-            top = self._join(upstream + [f for f in numer if not isinstance(f, Upstream)]) or "1"
-        text = rf"\frac{{{top}}}{{{self._join(denom)}}}" if denom else top
+            top = self._join(upstream + rest) or "1"
+        # A lone denominator needs no brackets: the fraction bar groups it (\frac{1}{x + 1}).
+        bottom = str(self._print(denom[0])) if len(denom) == 1 else self._join(denom)
+        text = lead + rf"\frac{{{top}}}{{{bottom}}}" if denom else top
         return "- " + text if negative else text
 
     def _join(self, factors: list[Any]) -> str:

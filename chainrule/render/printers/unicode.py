@@ -160,7 +160,7 @@ class UnicodePrinter(ReadableOrder, StrPrinter):  # type: ignore[misc]
                 out = text
             elif (
                 i == 1 and factors[0].is_Number and not text[0].isdigit() and "/" not in text
-            ) or (text.startswith("(") and out.endswith(")")):
+            ) or (text.startswith("(") and _juxtaposes(factors[i - 1], factor)):
                 out += text
             else:
                 out += DOT + text
@@ -177,6 +177,8 @@ class UnicodePrinter(ReadableOrder, StrPrinter):  # type: ignore[misc]
             bottom = self._join_factors(denom)
             if len(denom) > 1:
                 bottom = f"({bottom})"
+            if upstream:  # (∂L/∂r)/q: ∂L/∂r/q would stack two slashes
+                text = f"({text})"
             text = f"{text}/{bottom}"
         return MINUS + text if negative else text
 
@@ -254,6 +256,22 @@ class UnicodePrinter(ReadableOrder, StrPrinter):  # type: ignore[misc]
             f"{d}{self._print(v)}" + ("" if n == 1 else _SUP.get(str(n), "")) for v, n in variables
         )
         return f"{d}/{wrt}({self._print(inner)})"
+
+
+def _juxtaposes(before: Any, bracket: Any) -> bool:
+    """Whether a bracketed factor may follow ``before`` with no product sign.
+
+    After a bracket it may: (z − y)(1 − h).  After a call it may not, where it would read as
+    the call's argument (ln(x + 1)·(x + 1)ˣ), except in the idiom ML texts print juxtaposed,
+    a call times one plus or minus itself: σ(a)(1 − σ(a)).
+    """
+    if before.is_Add:
+        return True
+    return (
+        bracket.is_Add
+        and len(bracket.args) == 2
+        and (set(bracket.args) in ({sympy.S.One, before}, {sympy.S.One, -before}))
+    )
 
 
 def to_unicode(expr: Any, *, partial: bool = True) -> str:
