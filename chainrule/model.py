@@ -72,6 +72,43 @@ class Program:
         return len(self.assignments) == 1 and self.assignments[0].name is None
 
 
+# Names the reader makes for what no typed name can say.  "__" is refused in a typed name, so
+# these never collide with one: an accent after the letter (ŷ₁ is ``y__hat_1``), then the
+# version of a reassigned name (the second ``c = c + 1`` makes ``c__2``, shown c″).
+ACCENTS = {"hat": "\u0302", "bar": "\u0304", "dot": "\u0307", "ddot": "\u0308",
+           "tilde": "\u0303", "vec": "\u20d7"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A name taken apart: its ``accent`` (a key of ``ACCENTS``, or "") on ``stem`` (a letter or
+    a Greek letter's name; without an accent, the whole name), the subscripts after the accent
+    (``rest``), and its ``version`` (0 for the name as first assigned, or an input).
+
+    >>> NameParts.of("y__hat_1__2")
+    NameParts(stem='y', accent='hat', rest='_1', version=2)
+    """
+
+    stem: str
+    accent: str = ""
+    rest: str = ""
+    version: int = 0
+
+    @classmethod
+    def of(cls, name: str) -> NameParts:
+        base, marker, tail = name.rpartition("__")
+        version = int(tail) if marker and tail.isdigit() else 0
+        name = base if version else name
+        stem, marker, tail = name.partition("__")
+        accent, _, sub = tail.partition("_")
+        return cls(stem, accent, "_" + sub if sub else "", version)
+
+    @property
+    def name(self) -> str:
+        accented = f"{self.stem}__{self.accent}{self.rest}" if self.accent else self.stem
+        return f"{accented}__{self.version}" if self.version else accented
+
+
 # ---------------------------------------------------------------------------------------------
 # decompose → engine
 

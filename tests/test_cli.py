@@ -129,7 +129,6 @@ def test_program_from_file(cli, tmp_path) -> None:
             "h = sigmoid(a); a = x + 1; L = h^2",
             "'a' is used at column 13 before it is defined (column 17)",
         ),
-        ("a = x; a = 2*x; L = a", "'a' is defined twice"),
     ],
 )
 def test_program_errors_are_one_line(cli, program: str, message: str) -> None:

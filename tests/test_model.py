@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from chainrule.api import derive
-from chainrule.model import Step
+from chainrule.model import NameParts, Step
 
 
 def _step_classes() -> list[type[Step]]:
@@ -35,3 +35,20 @@ def test_steps_are_frozen() -> None:
     step = derive("sin(x)").steps[0]
     with pytest.raises(dataclasses.FrozenInstanceError):
         step.nodes = ()  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("name", "parts"),
+    [
+        ("x", NameParts("x")),
+        ("W_1", NameParts("W_1")),
+        ("y__hat", NameParts("y", "hat")),
+        ("y__hat_1", NameParts("y", "hat", "_1")),
+        ("c__2", NameParts("c", version=2)),
+        ("W_1__3", NameParts("W_1", version=3)),
+        ("theta__dot_2__1", NameParts("theta", "dot", "_2", 1)),
+    ],
+)
+def test_name_parts_take_apart_what_they_put_together(name: str, parts: NameParts) -> None:
+    assert NameParts.of(name) == parts
+    assert parts.name == name

@@ -89,7 +89,9 @@ def _symbolic(derivation: Derivation) -> Derivation:
 
 
 def _skipped(derivation: Derivation, note: Note) -> Derivation:
-    return dataclasses.replace(derivation, verified="skipped", notes=derivation.notes + (note,))
+    # A derivation is checked again once simplified: its note is already there then.
+    notes = derivation.notes if note in derivation.notes else (*derivation.notes, note)
+    return dataclasses.replace(derivation, verified="skipped", notes=notes)
 
 
 def _point(inputs: tuple[sympy.Symbol, ...], rng: random.Random, attempt: int) -> dict[Any, Any]:

@@ -26,8 +26,10 @@ from chainrule.read.notation import (
     DUALS,
     GREEK_NAMES,
     INVERSES,
+    LOG_NAMES,
     MAX_DEPTH,
     check_name,
+    is_function_name,
 )
 
 _INTERNAL = ("\\frac", "\\root")  # made by the LaTeX lexer only: no user can type a backslash name
@@ -171,6 +173,8 @@ class ExpressionParser(Complaints):
             canonical = ALIASES[name]
         elif name.startswith("log_"):
             canonical, base = "log", self._log_base(name[4:], col)
+        elif name in LOG_NAMES:
+            canonical, base = "log", leaf("number", LOG_NAMES[name], col)
         elif opens and name in self.abstract:
             return i + 2, None, Frame("group", 0, col, "apply", name, name, opener=nxt)
         elif opens and not _letter_like(name):
@@ -213,7 +217,7 @@ class ExpressionParser(Complaints):
         name = tok.text
         if name in DUALS or name in self.abstract:
             return opens
-        return name in ALIASES or name.startswith("log_") or name == "\\root"
+        return is_function_name(name) or name == "\\root"
 
     def _continues(self, top: Frame, tok: Token) -> bool:
         if top.op == "add":
@@ -367,9 +371,17 @@ class ExpressionParser(Complaints):
             return leaf("number", text, col)
         if text in CONSTANTS:
             return leaf("constant", CONSTANTS[text], col)
-        if SIMPLE_NAME.fullmatch(text) and text not in ALIASES and text not in DUALS:
+        if SIMPLE_NAME.fullmatch(text) and _letter_like(text) and not is_function_name(text):
             check_name(text, self.fail, col)
             return leaf("symbol", text, col)
+        if SIMPLE_NAME.fullmatch(text):
+            # log_softmax(x) is no logarithm to the base "softmax": refuse rather than guess.
+            self.fail(
+                f"unclear logarithm base '{text}'",
+                col,
+                f"a base is a number or a one-letter name (log_2, log_b); "
+                f"for the base {text} write log(x, {text})",
+            )
         self.fail(f"unclear logarithm base '{text}'", col, "write log_2(x) or log_{b}(x)")
 
 

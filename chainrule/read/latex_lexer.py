@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 
 from chainrule.read.lexer import Lexer
-from chainrule.read.notation import GREEK_NAMES, LETTERS
+from chainrule.read.notation import ACCENT_MARKS, GREEK_NAMES, LETTERS
 
 _SPACES = frozenset({",", ";", ":", "!", " ", ">", "quad", "qquad"})
 _SIZES = frozenset(
@@ -33,8 +33,22 @@ _VARIANTS = {
 _GREEK = {name: name for name in GREEK_NAMES if name not in ("omicron", "Omicron")} | _VARIANTS
 _TEXT = frozenset({"operatorname", "mathrm", "text", "textrm", "mathit", "mathbf"})
 _OTHER = frozenset({"frac", "dfrac", "tfrac", "sqrt", "left", "right", "lvert", "rvert", "vert"})
+# Accents on a one-letter name: \hat{y} is ŷ.
+_ACCENTS = {name: name for name in ACCENT_MARKS.values()} | {
+    "widehat": "hat",
+    "overline": "bar",
+    "widetilde": "tilde",
+}
 KNOWN_COMMANDS = sorted(
-    _SPACES | _SIZES | set(_OPS) | _FUNCTIONS | set(_GREEK) | _TEXT | _OTHER | {"{", "}"}
+    _SPACES
+    | _SIZES
+    | set(_OPS)
+    | _FUNCTIONS
+    | set(_GREEK)
+    | _TEXT
+    | _OTHER
+    | set(_ACCENTS)
+    | {"{", "}"}
 )
 
 
@@ -133,6 +147,8 @@ class LatexLexer(Lexer):
             self._name(self._subscript(_GREEK[cmd]), col)
         elif cmd in _TEXT:
             self._text_name(cmd, col)
+        elif cmd in _ACCENTS:
+            self._accent(cmd, col)
         elif cmd in ("frac", "dfrac", "tfrac"):
             self._skip_blanks()
             if self.peek() != "{":
@@ -174,6 +190,24 @@ class LatexLexer(Lexer):
         name = "".join(self.chars[start : self.pos])
         self.pos += 1
         self._name(self._subscript(name), col)
+
+    def _accent(self, cmd: str, col: int) -> None:
+        # \hat{y}, \hat y, \hat{\theta}, \hat\theta; subscripts may follow: \hat{y}_1.
+        self._skip_blanks()
+        braced = self.peek() == "{"
+        self.pos += braced
+        self._skip_blanks()
+        if self.peek() == "\\":
+            self.pos += 1
+            stem = _GREEK.get(self._read_command(), "")
+        else:
+            stem = self.peek() if self.peek() in LETTERS else ""
+            self.pos += bool(stem)
+        self._skip_blanks()
+        if not stem or (braced and self.peek() != "}"):
+            self.fail(f"\\{cmd} takes one letter, like \\{cmd}{{y}}", col)
+        self.pos += braced
+        self.accented(stem, _ACCENTS[cmd], col)
 
     def _delimiter(self, cmd: str, col: int) -> None:
         self._skip_blanks()

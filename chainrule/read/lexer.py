@@ -4,7 +4,8 @@ This module imports neither sympy nor the model.  The LaTeX lexer (``read.latex_
 extends ``Lexer`` and feeds the parser the same token kinds, so there is one grammar.
 
 Token kinds: ``num`` (text: plain decimal; ``exp``: a scientific literal's signed exponent),
-``name``, ``op`` (+ - * / ^ ! ,), ``open``/``close`` (text: ( ) { } [ ]), ``bar`` (a ``|`` the
+``name`` (an accented one as ``model.NameParts`` writes it: ŷ is ``y__hat``), ``op``
+(+ - * / ^ ! ,), ``open``/``close`` (text: ( ) { } [ ]), ``bar`` (a ``|`` the
 parser resolves), ``lbar``/``rbar`` (explicit LaTeX abs bars), ``root`` (text: sqrt or cbrt for
 √ ∛), ``eq``, ``sep`` (``;`` or end of line) and ``end``.
 """
@@ -16,7 +17,9 @@ from typing import NamedTuple, NoReturn
 
 from chainrule.errors import LimitError, ParseError
 from chainrule.read.notation import (
+    ACCENT_MARKS,
     GREEK,
+    GREEK_NAMES,
     LETTERS,
     MAX_LITERAL_DIGITS,
     check_name,
@@ -37,8 +40,6 @@ _REFUSED = {
     '"': ("unexpected quote '\"'", "strings are not supported"),
     "`": ("unexpected '`'", None),
     ".": ("unexpected '.'", "decimals need digits after the point; attributes are not supported"),
-    "[": ("unexpected '['", "indexing is not supported: write W_1 or W1; group with ( )"),
-    "]": ("unexpected ']'", "indexing is not supported: write W_1 or W1; group with ( )"),
     ":": ("unexpected ':'", None),
     "@": ("unexpected '@'", "matrix products are not supported; use * or a space"),
     "<": ("unexpected '<'", "comparisons are not supported"),
@@ -54,6 +55,7 @@ class Token(NamedTuple):
     line: int  # 1-based line of the source
     col: int  # 1-based column in that line
     exp: str = ""  # "num" only: the signed decimal exponent of a scientific literal, e.g. "-3"
+    end: int = 0  # the column just after the token (where it was read whole)
 
 
 class Lexer:
@@ -94,7 +96,7 @@ class Lexer:
         raise ParseError(message, source=self.source, column=col, hint=hint)
 
     def emit(self, kind: str, text: str, col: int, exp: str = "") -> None:
-        self.tokens.append(Token(kind, text, self.line, col, exp))
+        self.tokens.append(Token(kind, text, self.line, col, exp, max(col, self.col())))
 
     def peek(self, offset: int = 0) -> str:
         i = self.pos + offset
@@ -117,6 +119,8 @@ class Lexer:
             code = ord(ch)
             if 0x20 <= code < 0x7F or ch in GREEK or ch in SUPERSCRIPTS or ch in SUBSCRIPTS:
                 chars.append(ch)
+            elif ch in ACCENT_MARKS:  # a combining accent: read after the letter it is on
+                chars.append(ch)
             elif ch in OPERATOR_GLYPHS or ch in ROOT_GLYPHS:
                 chars.append(OPERATOR_GLYPHS.get(ch, ch))
             elif ch == "\t" or (ch == "\ufeff" and first and i == 0):
@@ -138,6 +142,10 @@ class Lexer:
             self.fail(f"invisible character U+{code:04X} is not allowed", col)
         if category in ("Zs", "Zl", "Zp"):
             return " "
+        decomposed = unicodedata.normalize("NFD", ch)
+        letter, marks = decomposed[0], decomposed[1:]
+        if marks and (letter in LETTERS or letter in GREEK) and set(marks) <= set(ACCENT_MARKS):
+            return decomposed  # ŷ → y and its hat, read as x̄ is
         if unicodedata.decomposition(ch).startswith(("<super>", "<sub>")):
             # NFKC would turn xᵃ into xa, a different name: refuse what we do not read as a power.
             self.fail(f"unsupported superscript or subscript (U+{code:04X})", col)
@@ -168,6 +176,8 @@ class Lexer:
         elif c in GREEK:
             self.pos += 1
             self._name(self._subscript(GREEK[c]), col)
+        elif c in ACCENT_MARKS:
+            self.fail("an accent must follow a letter", col, "write ŷ or x̄: the accent after it")
         elif c in SUPERSCRIPTS:
             self._superscript()
         elif c in SUBSCRIPTS:
@@ -202,9 +212,9 @@ class Lexer:
             self.fail("unexpected ':='", col, "write 'name = expression'")
         elif c == ";":
             self.emit("sep", ";", col)
-        elif c in "({":
+        elif c in "({[":  # [ ] group as ( ) do; an index (W[1]) is refused by the parser
             self.emit("open", c, col)
-        elif c in ")}":
+        elif c in ")}]":
             self.emit("close", c, col)
         elif c == "|":
             self.emit("bar", "|", col)
@@ -269,6 +279,34 @@ class Lexer:
             self.pos -= 1
         self._name(self._subscript(name), col)
 
+    def _name(self, name: str, col: int) -> None:
+        mark = self.peek()
+        if mark in ACCENT_MARKS and mark:
+            self.pos += 1
+            self.accented(name, ACCENT_MARKS[mark], col)
+            return
+        check_name(name, self.fail, col)
+        self.emit("name", name, col)
+
+    def accented(self, stem: str, accent: str, col: int) -> None:
+        """Emit the name made of ``stem`` with ``accent`` on it, and the subscripts that follow.
+
+        Args:
+            stem: one letter, or a Greek letter's name.
+            accent: a value of ``ACCENT_MARKS``: "hat", "bar" …
+            col: the stem's column.
+        """
+        if len(stem) > 1 and stem not in GREEK_NAMES:
+            self.fail(f"an accent on '{stem}': accents go on one letter", col,
+                      f"write {' '.join(stem)} for a product of letters")  # fmt: skip
+        if self.peek() in ACCENT_MARKS and self.peek():
+            self.fail("two accents on one letter", self.col(), None)
+        digits = self._digits()  # ŷ1 is ŷ₁, as y1 is y₁
+        plain = self._subscript(stem + (f"_{digits}" if digits else ""))
+        check_name(plain, self.fail, col)
+        # As model.NameParts writes it (this module stays free of the model and sympy).
+        self.emit("name", f"{stem}__{accent}{plain[len(stem) :]}", col)
+
     def _subscript(self, name: str) -> str:
         """Join a subscript after a name: _1, _{12}, ₁₂ → "_1", "_12"."""
         if self.peek() == "_" and (self.peek(1) == "{" or self.peek(1) in _ALNUM):
@@ -296,10 +334,6 @@ class Lexer:
         if sub:
             name += sub if "_" in name else "_" + sub
         return name
-
-    def _name(self, name: str, col: int) -> None:
-        check_name(name, self.fail, col)
-        self.emit("name", name, col)
 
     def _superscript(self) -> None:
         # x⁻¹ reads as x^(-1): the parser needs no superscript rules of its own.

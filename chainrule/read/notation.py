@@ -16,9 +16,12 @@ Notation (LaTeX is read instead when the input contains a backslash):
   x^2  x**2  x²  x⁻¹  x^(1/2)   powers; x^2^3 = x^(2^3); -x^2 = -(x^2); 2^-x is fine
   2x  3(x+1)  (x+1)(x-1)  x y  2πx   implicit multiplication, same rank as * and /: 1/2x = x/2
   xy  W1  W_1  W₁  W_{12}  theta  θ   each is one name (write x y or x*y for a product)
+  ŷ  x̄  ẋ  \\hat{y}  \\bar{x}  \\dot{x}   accented names; in JSON yhat xbar xdot (and λ is lamda)
   e  E  pi  π   constants (e is Euler's number); 1e-3 is scientific notation
   sin cos tan sec csc cot  asin/arcsin …  sinh … coth  asinh/arsinh …  exp  ln  log (= ln)
-  log(x, b)  log_2(x)  log_{10} x   logarithms to a base
+  cosec cotan tg ctg arctg arcctg  argsinh argcosh argtanh   the names other textbooks print
+  log(x, b)  log_2(x)  log_{10} x  log2(x)  log10(x)   logarithms to a base
+  ( )  [ ]  { }   all group: cos[(π/12)(x − 2)];  W[1] is refused (write W_1 or W1)
   sqrt √x  cbrt ∛x  abs |x|  sigmoid σ  relu  softplus  max min  sign sgn  Heaviside
   factorial x!  gamma  erf;   x!^2 = (x!)^2
   sin^2(x) = sin²(x) = (sin x)^2;  sin^-1(x) is refused as ambiguous: write asin(x)
@@ -28,7 +31,10 @@ Notation (LaTeX is read instead when the input contains a backslash):
   f and g, and any name given with --func, are functions when followed by '(' (a name the
     program assigns never is); other one-letter names multiply: x(x+1) = x·(x+1), h(x) = h·x
   σ(a) and sigma(a) are the sigmoid, σ alone the symbol sigma (gamma(x) likewise)
-  programs: 'name = expression' per line or separated by ';'; '#' starts a comment
+  sinx = sin x, cost = cos t, xsinx = x·sin x, xe^x = x·e^x, pix = π·x (not in assigned names);
+    a note on stderr says how a trap was read: e^2x = e²·x, 1/2x = x/2, x^1/2 = x/2, log = ln
+  programs: 'name = expression' per line or separated by ';'; '#' starts a comment;
+    c = c + 1, c += 1, d *= 2 make new versions c′, c″; assigning e makes e a variable
 """
 
 
@@ -48,6 +54,12 @@ ALIASES.update({f"ar{n}": f"a{n}" for n in ("sinh", "cosh", "tanh")})
 ALIASES.update({"ln": "log", "abs": "Abs", "Abs": "Abs", "sgn": "sign", "heaviside": "Heaviside"})
 ALIASES.update({"max": "Max", "Max": "Max", "min": "Min", "Min": "Min"})
 ALIASES.update({"ReLU": "relu", "Relu": "relu", "Softplus": "softplus", "SoftPlus": "softplus"})
+# The other names textbooks print: British, French, German and Russian texts.
+ALIASES.update({"cosec": "csc", "cotan": "cot", "ctg": "cot", "tg": "tan", "cosech": "csch"})
+ALIASES.update({"arctg": "atan", "arcctg": "acot", "arccotan": "acot", "arccosec": "acsc"})
+ALIASES.update({f"arg{n}": f"a{n}" for n in ("sinh", "cosh", "tanh")} | {"cotanh": "coth"})
+# numpy's and C's names of the logarithms to a base: log2(x) = log_2(x).
+LOG_NAMES = {"log2": "2", "log10": "10"}
 # Greek names that are a function only when "(" follows: σ(a) is the sigmoid, σ alone a symbol.
 DUALS = {"sigma": "sigmoid", "gamma": "gamma", "Gamma": "gamma"}
 CONSTANTS = {"e": "E", "E": "E", "pi": "pi"}
@@ -69,6 +81,10 @@ GREEK.update({chr(0x391 + i): n.capitalize() for i, n in enumerate(_GREEK_LOWER[
 GREEK.update({chr(0x3A3 + i): n.capitalize() for i, n in enumerate(_GREEK_LOWER[17:])})
 GREEK.update({"ς": "sigma", "ϵ": "epsilon", "ϑ": "theta", "ϕ": "phi", "ϱ": "rho", "µ": "mu"})
 GREEK_NAMES = frozenset(GREEK.values())
+# Combining accents read on a one-letter name (ŷ, x̄, ẋ; LaTeX \hat{y}): the mark → its name, a
+# key of ``model.ACCENTS``.  U+0305 (overline) is a bar too.
+ACCENT_MARKS = {"\u0302": "hat", "\u0304": "bar", "\u0305": "bar", "\u0307": "dot",
+                "\u0308": "ddot", "\u0303": "tilde", "\u20d7": "vec"}  # fmt: skip
 
 # Names refused outright: they can only be an attempt to reach Python.  ``lambda`` is a fine
 # variable name here (the Greek letter), every other Python keyword is refused.
@@ -78,6 +94,18 @@ FORBIDDEN_NAMES = frozenset(
 )
 KEYWORDS = frozenset(keyword.kwlist) - {"lambda"}
 LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def is_function_name(name: str) -> bool:
+    """Whether ``name`` can name a built-in function (σ and Γ only when "(" follows).
+
+    Args:
+        name: a name as read.
+
+    Returns:
+        True for sin, ln, log_2, log10, sigma …; False for variables and constants.
+    """
+    return name in ALIASES or name in DUALS or name in LOG_NAMES or name.startswith("log_")
 
 
 Fail = Callable[[str, int, str | None], NoReturn]

@@ -7,11 +7,13 @@ Nothing here evaluates user text: a hand-written lexer (``read.lexer``, LaTeX in
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import NoReturn
 
-from chainrule.errors import LimitError, ParseError
-from chainrule.model import Assignment, Program
+from chainrule.errors import ChainruleError, LimitError, ParseError
+from chainrule.model import Assignment, NameParts, Note, Program, Term
+from chainrule.read import statements
 from chainrule.read.expression import SIMPLE_NAME, ExpressionParser
 from chainrule.read.latex_lexer import LatexLexer
 from chainrule.read.lexer import Lexer, Token
@@ -19,10 +21,12 @@ from chainrule.read.notation import (
     ABSTRACT_FUNCTIONS,
     ALIASES,
     CONSTANTS,
-    DUALS,
+    LOG_NAMES,
     MAX_INPUT_CHARS,
     check_name,
+    is_function_name,
 )
+from chainrule.read.traps import rewrite
 
 
 def parse(text: str, *, syntax: str = "auto", functions: Iterable[str] = ()) -> Program:
@@ -57,54 +61,91 @@ def parse(text: str, *, syntax: str = "auto", functions: Iterable[str] = ()) -> 
         )
     latex = syntax == "latex" or (syntax == "auto" and "\\" in text)
     tokens = (LatexLexer if latex else Lexer)(text).run()
-    return _statements(text, tokens, _declared(functions))
+    return _statements(text, tokens, _declared(functions), latex)
 
 
-def _statements(text: str, toks: list[Token], abstract: frozenset[str]) -> Program:
+def read_name(text: str) -> str:
+    """The name chainrule gives ``text`` typed alone, as it is typed or shown (for choosing a
+    variable or an output by name): θ → theta, W₁ → W_1, ŷ → y__hat, c′ → c__1.
+
+    Args:
+        text: one name, primes allowed after it (′ ″ ‴ or ').
+
+    Returns:
+        The name as ``parse`` writes it, or ``text`` unchanged when it is not one name.
+
+    >>> read_name("θ₁"), read_name("ŷ"), read_name("c″"), read_name("x y")
+    ('theta_1', 'y__hat', 'c__2', 'x y')
+    """
+    bare = text.rstrip("′″‴'")
+    version = sum({"″": 2, "‴": 3}.get(c, 1) for c in text[len(bare) :])
+    try:
+        toks = Lexer(bare).run()
+    except ChainruleError:
+        return text
+    if [t.kind for t in toks] != ["name", "sep", "end"]:
+        return text
+    return dataclasses.replace(NameParts.of(toks[0].text), version=version).name
+
+
+def _statements(text: str, toks: list[Token], abstract: frozenset[str], latex: bool) -> Program:
     lines = [line.removesuffix("\r") for line in text.split("\n")]
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for index, tok in enumerate(toks):
-        if tok.kind in ("sep", "end"):
-            if index > start:
-                spans.append((start, index))
-            start = index + 1
-    if not spans:
+    assigned = {s.target.text for s in statements.split(toks) if s.target is not None}
+    toks, notes = rewrite(toks, lines, assigned, abstract, latex=latex)
+    found = statements.split(toks)
+    if not found:
         raise ParseError("empty input", hint="type an expression such as sin(x^2)")
-    named = [toks[s].kind == "name" and toks[s + 1].kind == "eq" for s, _ in spans]
-    assigned = {toks[s].text for (s, _), n in zip(spans, named, strict=True) if n}
-    parser = ExpressionParser(toks, abstract, assigned)
+    for s in found:
+        if s.target is not None:
+            notes += _check_target(s.target, lines[s.target.line - 1])
+    versions = statements.versions(toks, found, lines)
+    parser = ExpressionParser(versions.tokens, abstract, assigned | versions.names)
     result = []
-    for (s, _), is_named in zip(spans, named, strict=True):
-        first = toks[s]
+    for s in found:
+        first = versions.tokens[s.start]
         source = lines[first.line - 1]
-        if is_named:
-            _check_target(first, source)
-            value = parser.expression(s + 2, source)
-            result.append(Assignment(first.text, value, column=first.col, line=first.line))
-        elif len(spans) > 1:
+        if s.target is None and len(found) > 1:
             raise ParseError(
                 "expected 'name = expression'",
                 source=source,
                 column=first.col,
                 hint="a bare expression must be the only statement; name it: y = …",
             )
-        else:
-            value = parser.expression(s, source)
-            result.append(Assignment(None, value, column=1, line=first.line))
-    return Program(source=text, assignments=tuple(result))
+        value = parser.expression(s.value, source)
+        if s.op:
+            value = _augmented(s.op, Term("symbol", (), versions.before[s.start], first.col), value)
+        name = None if s.target is None else first.text
+        column = first.col if s.target is not None else 1
+        result.append(Assignment(name, value, column=column, line=first.line))
+    notes += versions.notes
+    return Program(source=text, assignments=tuple(result), notes=tuple(dict.fromkeys(notes)))
 
 
-def _check_target(tok: Token, source: str) -> None:
+def _augmented(op: str, before: Term, value: Term) -> Term:
+    """``c += v`` is ``c = c + (v)``, as in code: the whole right side is one operand."""
+    if op == "-":
+        return Term(
+            "add", (before, Term("neg", (value,), column=value.column)), column=before.column
+        )
+    kind = {"+": "add", "*": "mul", "/": "div"}[op]
+    return Term(kind, (before, value), column=before.column)
+
+
+def _check_target(tok: Token, source: str) -> list[Note]:
     name = tok.text
     if name in CONSTANTS:
-        what = "Euler's number" if CONSTANTS[name] == "E" else "the constant π"
-        message = f"'{name}' is {what} and cannot be assigned"
-    elif name in ALIASES or name.startswith("log_"):
-        message = f"'{name}' is a function and cannot be assigned"
-    else:
-        return
-    raise ParseError(message, source=source, column=tok.col, hint="choose another name")
+        # e = z - y is ML's error term: a program that assigns a constant's name means a
+        # variable there.
+        typed = source[tok.col - 1 : tok.end - 1]
+        return [Note("shadows_e" if CONSTANTS[name] == "E" else "shadows_pi", (("name", typed),))]
+    if name in ALIASES or name in LOG_NAMES:
+        raise ParseError(
+            f"'{name}' is a function and cannot be assigned",
+            source=source,
+            column=tok.col,
+            hint="choose another name",
+        )
+    return []
 
 
 def _declared(functions: Iterable[str]) -> frozenset[str]:
@@ -117,7 +158,7 @@ def _declared(functions: Iterable[str]) -> frozenset[str]:
         if not isinstance(name, str) or not SIMPLE_NAME.fullmatch(name):
             raise ParseError(f"invalid function name {name!r}", hint="use letters, digits and _")
         check_name(name, fail, 0)
-        if name in ALIASES or name in DUALS or name in CONSTANTS or name.startswith("log_"):
+        if is_function_name(name) or name in CONSTANTS:
             fail(f"'{name}' is already a built-in name", 0, "choose another name")
         names.add(name)
     return frozenset(names)

@@ -17,87 +17,111 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from sympy.core.function import AppliedUndef
+
 from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative
 from chainrule.render.base import Renderer
 from chainrule.render.errors import SCHEMA
 from chainrule.render.notation import uses_partial
 from chainrule.render.notes import note_text
-from chainrule.render.printers.python import to_python
+from chainrule.render.printers.python import python_names, to_python
+from chainrule.render.printers.unicode import name_unicode
 
 
 class JsonRenderer(Renderer[dict[str, Any], str]):
-    """Each step method fills its part of the derivation's object."""
+    """Each step method fills its part of the derivation's object.  Names are printed as
+    ``parse_expr`` reads them back (``printers.python.python_names``), alike everywhere."""
+
+    names: dict[str, str] = {}  # of the derivation being rendered
 
     def render_one(self, d: Derivation) -> dict[str, Any]:
+        self.names = python_names(_names(d))
         out: dict[str, Any] = {
             "schema": SCHEMA,
             "input": d.source,
-            "expression": None if d.expression is None else to_python(d.expression),
+            "expression": None if d.expression is None else self._py(d.expression),
             "intermediates": [],
-            "output": d.output,
+            "output": self._name(d.output),
             "derivatives": [],
             # Additions to schema 1:
             "local_derivatives": [],
             "adjoints": [],
-            "inputs": list(d.graph.input_names),
-            "wrt": list(d.wrt),
+            "inputs": [self._name(n) for n in d.graph.input_names],
+            "wrt": [self._name(n) for n in d.wrt],
             "partial": uses_partial(d),
             "notes": [note_text(note) for note in d.notes],
             "verified": d.verified,
             "expression_size": d.expression_size,
         }
+        if self.names:  # what each renamed name is on screen: {"lamda": "λ", "c_v1": "c′"}
+            out["renamed"] = {new: name_unicode(old) for old, new in self.names.items()}
         for step in d.steps:
             self._render(step, out)
         return out
+
+    def _name(self, name: str) -> str:
+        return self.names.get(name, name)
+
+    def _py(self, expr: Any) -> str:
+        return to_python(expr, self.names)
+
+    def _factor(self, step: LocalDerivative) -> dict[str, str]:
+        of, wrt = self._name(step.of), self._name(step.wrt)
+        return {"of": of, "wrt": wrt, "derivative": self._py(step.derivative)}
 
     def join(self, rendered: list[dict[str, Any]]) -> str:
         return "\n".join(json.dumps(one, ensure_ascii=False) for one in rendered)
 
     def _render_Decomposition(self, step: Decomposition, out: dict[str, Any]) -> None:
         out["intermediates"] = [
-            {"name": node.name, "definition": to_python(node.definition)} for node in step.nodes
+            {"name": self._name(node.name), "definition": self._py(node.definition)}
+            for node in step.nodes
         ]
 
     def _render_LocalDerivative(self, step: LocalDerivative, out: dict[str, Any]) -> None:
         # Every edge once, output side first.  Each derivative's own ``factors`` lists the
         # edges on its paths while they are listed, else only the edges out of its variable
         # (listing every path's edges per variable would grow quadratically with depth).
-        out["local_derivatives"].append(_factor(step))
+        out["local_derivatives"].append(self._factor(step))
 
     def _render_Adjoint(self, step: Adjoint, out: dict[str, Any]) -> None:
         out["adjoints"].append(
             {
-                "of": step.of,
-                "wrt": step.wrt,
-                "expression": to_python(step.expression),
-                "recurrence": to_python(step.recurrence),
+                "of": self._name(step.of),
+                "wrt": self._name(step.wrt),
+                "expression": self._py(step.expression),
+                "recurrence": self._py(step.recurrence),
                 "expanded": step.expanded,
-                "reuses": list(step.reuses),
+                "reuses": [self._name(n) for n in step.reuses],
             }
         )
 
     def _render_ChainRule(self, step: ChainRule, out: dict[str, Any]) -> None:
         entry: dict[str, Any] = {
-            "wrt": step.wrt,
-            "factors": [_factor(f) for f in step.factors],
+            "wrt": self._name(step.wrt),
+            "factors": [self._factor(f) for f in step.factors],
             "paths": [
-                {"nodes": list(p.nodes), "product": to_python(p.product)} for p in step.paths or ()
+                {"nodes": [self._name(n) for n in p.nodes], "product": self._py(p.product)}
+                for p in step.paths or ()
             ],
             "path_count": step.path_count,
-            "in_intermediates": to_python(step.in_intermediates),
+            "in_intermediates": self._py(step.in_intermediates),
             "expanded": step.expanded,
-            "result": None if step.result is None else to_python(step.result),
+            "result": None if step.result is None else self._py(step.result),
             "result_size": step.result_size,
         }
         if step.paths is None:
             entry["paths_omitted"] = True
         if step.simplified is not None:
-            entry["simplified"] = to_python(step.simplified)
+            entry["simplified"] = self._py(step.simplified)
         out["derivatives"].append(entry)
 
 
-def _factor(step: LocalDerivative) -> dict[str, str]:
-    return {"of": step.of, "wrt": step.wrt, "derivative": to_python(step.derivative)}
+def _names(d: Derivation) -> list[str]:
+    """Every name a derivation's JSON may print: inputs, intermediates, abstract functions."""
+    graph = d.graph
+    functions = {f.func.__name__ for n in graph.nodes for f in n.definition.atoms(AppliedUndef)}
+    return [*graph.input_names, *d.wrt, *(n.name for n in graph.nodes), *sorted(functions)]
 
 
 def to_dict(d: Derivation) -> dict[str, Any]:

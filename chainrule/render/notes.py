@@ -19,7 +19,48 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # at run time notes are only read: no model (and so no sympy) import
     from chainrule.model import Derivation, Note
 
+# read: how ambiguous input was read, quoting it as typed (the READING notes)
+_READ_WORDING = {
+    "glued_function": (
+        "read '{text}' as {function} {argument}, the function {function} applied to {argument}"
+    ),
+    "split_name": "read '{text}' as the product {reading}; write * or a space to say so",
+    "power_product": (
+        "read '{text}' as {reading}: a power takes only the number after ^; write {other} for "
+        "the other reading"
+    ),
+    "power_fraction": (
+        "read '{text}' as {reading}: a power takes only the number after ^; write {other} for "
+        "the other reading"
+    ),
+    "quotient_product": (
+        "read '{text}' as {reading}: / and implicit multiplication rank alike, left to right; "
+        "write {other} for the other reading"
+    ),
+    "spaced_call": "read '{text}' as a call of the function {name}; write {name}*(…) to multiply",
+    "product_call": (
+        "read '{text}' as the product {reading}; declare {name} a function to read it as a call"
+    ),
+    "product_name": "read '{text}' as one name, not a product; write {product} to multiply",
+    "square_brackets": "read [ ] as brackets that group, like ( )",
+    "natural_log": "read log as the natural logarithm ln; write log_10(x) for base 10",
+    "shadows_e": (
+        "'{name}' is assigned, so it is a variable here, not Euler's number; write exp(x) for "
+        "the exponential"
+    ),
+    "shadows_pi": "'{name}' is assigned, so it is a variable here, not the constant π",
+    "reassigned": (
+        "'{name}' is assigned {count} times, as in code: each assignment is a new version of "
+        "it, shown with a prime ({name}, {name}′, …)"
+    ),
+    "reassigned_input": (
+        "'{name}' is used in its own first assignment: that {name} is an input, and each "
+        "assignment a new version of it, shown with a prime ({name}′, …)"
+    ),
+}
+
 WORDING = {
+    **_READ_WORDING,
     # calculus.engine
     "constant": "the expression has no variables: its derivative is 0",
     # check.verify: why the cross-check could not decide
@@ -34,7 +75,7 @@ WORDING = {
 
 
 # Codes of notes about how the input was read (see the module docstring).
-READING: frozenset[str] = frozenset()
+READING: frozenset[str] = frozenset(_READ_WORDING)
 # The runner's own notes, about this run rather than the derivation: printed on stderr.
 RUNNER: frozenset[str] = frozenset({"simplify_timeout"})
 

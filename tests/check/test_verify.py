@@ -46,7 +46,7 @@ def test_numeric(text: str, wrt: object) -> None:
     assert verify(unchecked(text, wrt)).verified == "numeric"
 
 
-@pytest.mark.parametrize("text", ["sqrt(-1 - x^2)", "log(-x^2 - 1)", "acosh(-x^2)"])
+@pytest.mark.parametrize("text", ["sqrt(-1 - x^2)", "ln(-x^2 - 1)", "acosh(-x^2)"])
 def test_no_real_point_is_skipped_with_a_note(text: str) -> None:
     d = verify(unchecked(text))
     assert d.verified == "skipped"
@@ -80,6 +80,12 @@ def test_notes_already_present_are_kept() -> None:
     assert verify(d).notes == (Note("constant"),)
     skipped = verify(dataclasses.replace(unchecked("sqrt(-1 - x^2)"), notes=(Note("constant"),)))
     assert skipped.notes == (Note("constant"), Note("no_real_point"))
+
+
+def test_checking_again_adds_no_second_note() -> None:
+    # The runner checks a derivation once, and again once simplified: one note, not two.
+    once = verify(unchecked("sqrt(-1 - x^2)"))
+    assert verify(once).notes == (Note("no_real_point"),)
 
 
 # -- a wrong derivation never passes -------------------------------------------------------------

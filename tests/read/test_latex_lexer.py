@@ -118,3 +118,29 @@ def test_known_commands_are_the_hint_vocabulary() -> None:
         assert command in KNOWN_COMMANDS
     assert "input" not in KNOWN_COMMANDS and "def" not in KNOWN_COMMANDS
     assert KNOWN_COMMANDS == sorted(KNOWN_COMMANDS)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (r"\hat{y}", "y__hat"),
+        (r"\hat y", "y__hat"),
+        (r"\bar{x}_1", "x__bar_1"),
+        (r"\dot{\theta}_{2}", "theta__dot_2"),
+        (r"\hat\theta", "theta__hat"),
+        (r"\overline{x}", "x__bar"),
+        (r"\widehat{y}", "y__hat"),
+        (r"\ddot{x}", "x__ddot"),
+        (r"\tilde{x}", "x__tilde"),
+        (r"\vec{v}", "v__vec"),
+        ("ŷ", "y__hat"),  # the Unicode accents are read in LaTeX too
+    ],
+)
+def test_accents_make_names(text: str, name: str) -> None:
+    assert tokens(text) == [f"name {name} 1"]
+
+
+@pytest.mark.parametrize("text", [r"\hat{xy}", r"\hat", r"\hat{2}", r"\bar{\sin}"])
+def test_an_accent_takes_one_letter(text: str) -> None:
+    with pytest.raises(ParseError, match=r"takes one letter"):
+        LatexLexer(text).run()

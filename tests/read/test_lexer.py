@@ -131,8 +131,6 @@ def test_subscripts_join_their_name(text: str, name: str) -> None:
         ("`x", "unexpected '`'", 1, None),
         ("x.y", "unexpected '.'", 2,
          "decimals need digits after the point; attributes are not supported"),
-        ("x[1]", "unexpected '['", 2, "indexing is not supported: write W_1 or W1; group with ( )"),
-        ("x]", "unexpected ']'", 2, "indexing is not supported: write W_1 or W1; group with ( )"),
         ("x:y", "unexpected ':'", 2, None),
         ("a@b", "unexpected '@'", 2, "matrix products are not supported; use * or a space"),
         ("x<y", "unexpected '<'", 2, "comparisons are not supported"),
@@ -190,3 +188,57 @@ def test_literal_limits() -> None:
     assert f"the limit is {MAX_LITERAL_DIGITS}" in long_literal.value.message
     with pytest.raises(LimitError, match="exponent has more than"):
         Lexer("1e" + "9" * (MAX_LITERAL_DIGITS + 1)).run()
+
+
+# -- accents, square brackets and where a token ends ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("ŷ", "y__hat"),  # precomposed
+        ("y\u0302", "y__hat"),  # a letter and a combining mark
+        ("x̄", "x__bar"),
+        ("x\u0305", "x__bar"),  # an overline is a bar too
+        ("ẋ", "x__dot"),
+        ("ẍ", "x__ddot"),
+        ("x̃", "x__tilde"),
+        ("v⃗", "v__vec"),
+        ("ŷ₁", "y__hat_1"),
+        ("ŷ_1", "y__hat_1"),
+        ("ŷ1", "y__hat_1"),  # as y1 is y₁
+        ("θ̂", "theta__hat"),
+        ("Ŵ_{12}", "W__hat_12"),
+    ],
+)
+def test_accented_letters_are_names(text: str, name: str) -> None:
+    assert tokens(text) == [f"name {name} 1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "column"),
+    [
+        ("aŷ", "an accent on 'ay': accents go on one letter", 1),
+        ("x\u0302\u0304", "two accents on one letter", 3),
+        ("2\u0302", "an accent must follow a letter", 2),
+        (" \u0302x", "an accent must follow a letter", 2),
+        ("x\u0301", "unexpected character (U+0301)", 2),  # an acute is no accent of math
+    ],
+)
+def test_accents_the_lexer_refuses(text: str, message: str, column: int) -> None:
+    err = refusal(text)
+    assert (err.message, err.column) == (message, column)
+
+
+def test_square_brackets_are_brackets() -> None:
+    assert tokens("[x](y)") == [
+        "open [ 1", "name x 2", "close ] 3", "open ( 4", "name y 5", "close ) 6"
+    ]  # fmt: skip
+
+
+def test_each_token_knows_where_it_ends() -> None:
+    found = Lexer("θ₁ + 2.5x ŷ sin").run()
+    assert [(t.text, t.col, t.end) for t in found[:-2]] == [
+        ("theta_1", 1, 3), ("+", 4, 5), ("2.5", 6, 9), ("x", 9, 10), ("y__hat", 11, 12),
+        ("sin", 13, 16),
+    ]  # fmt: skip

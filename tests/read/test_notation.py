@@ -11,6 +11,7 @@ from chainrule.calculus.functions import FUNCTIONS
 from chainrule.errors import ParseError
 from chainrule.model import FUNCTION_ARITIES
 from chainrule.read.notation import (
+    ACCENT_MARKS,
     ALIASES,
     CONSTANTS,
     DUALS,
@@ -19,8 +20,10 @@ from chainrule.read.notation import (
     GREEK_NAMES,
     INVERSES,
     KEYWORDS,
+    LOG_NAMES,
     NOTATION_HELP,
     check_name,
+    is_function_name,
 )
 
 
@@ -116,3 +119,27 @@ def test_check_name(name: str, refusal: tuple[str, int, str | None] | None) -> N
 def test_every_forbidden_name_and_keyword_is_refused() -> None:
     for name in FORBIDDEN_NAMES | KEYWORDS:
         assert _refusal(name) is not None, name
+
+
+def test_the_other_names_textbooks_print() -> None:
+    assert {ALIASES[n] for n in ("cosec", "cotan", "ctg", "tg", "arctg", "arcctg")} == {
+        "csc", "cot", "tan", "atan", "acot"
+    }  # fmt: skip
+    assert [ALIASES[n] for n in ("argsinh", "arccosh", "artanh", "cosech")] == [
+        "asinh", "acosh", "atanh", "csch"
+    ]  # fmt: skip
+    assert LOG_NAMES == {"log2": "2", "log10": "10"}
+
+
+def test_is_function_name() -> None:
+    for name in ("sin", "ln", "log_2", "log10", "sigma", "cosec"):
+        assert is_function_name(name), name
+    for name in ("x", "e", "pi", "theta", "sinx", "f"):
+        assert not is_function_name(name), name
+
+
+def test_the_accents_read_are_the_accents_shown() -> None:
+    from chainrule.model import ACCENTS
+
+    assert set(ACCENT_MARKS.values()) == set(ACCENTS)
+    assert all(ACCENT_MARKS[mark] == name for name, mark in ACCENTS.items())

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, example, given, reject, settings
 from hypothesis import strategies as st
 
 from chainrule.errors import ChainruleError
-from chainrule.model import FUNCTION_ARITIES, TERM_OPS, Program, Term
+from chainrule.model import FUNCTION_ARITIES, TERM_OPS, NameParts, Program, Term
 from chainrule.read.program import parse
 from tests.helpers import call, num, op, sym, to_sympy
 from tests.strategies import ATOMS, SYNTAXES, TERMS, Printer
@@ -131,6 +132,10 @@ def test_printed_programs_parse_back(statements: list[tuple[str, Term]]) -> None
     printer = Printer(rng, latex=False)
     text = "\n".join(f"{name} = {printer.text(term)}" for name, term in statements)
     program = parse(text)
-    assert [s.name for s in program.assignments] == [name for name, _ in statements]
+    # A name assigned again is a new version of it (u, u′, …): the same name underneath.
+    typed = [
+        dataclasses.replace(NameParts.of(s.name or ""), version=0).name for s in program.assignments
+    ]
+    assert typed == [name for name, _ in statements]
     for (_, term), statement in zip(statements, program.assignments, strict=True):
         assert _same(_meaning(term), to_sympy(statement.value)), text

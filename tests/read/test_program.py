@@ -8,8 +8,9 @@ import sympy
 
 from chainrule.calculus.functions import sigmoid
 from chainrule.errors import ChainruleError, ParseError
+from chainrule.model import Note
 from chainrule.read.notation import MAX_INPUT_CHARS
-from chainrule.read.program import parse
+from chainrule.read.program import parse, read_name
 from chainrule.render.errors import format_error
 from tests.helpers import to_sympy
 
@@ -129,3 +130,33 @@ def test_format_error_cuts_long_lines() -> None:
     _, shown, caret = format_error(err).split("\n")
     assert len(shown) < 200
     assert shown[len(caret) - 1] == "?"
+
+
+# -- targets and names ----------------------------------------------------------------------------
+
+
+def test_a_program_that_assigns_a_constant_makes_it_a_variable() -> None:
+    program = parse("e = z - y; L = e^2/2")
+    assert to_sympy(program.assignments[1].value) == R("e") ** 2 / 2
+    assert program.notes == (Note("shadows_e", (("name", "e"),)),)
+    assert parse("pi = sigmoid(a); y = pi*2").notes == (Note("shadows_pi", (("name", "pi"),)),)
+    # Elsewhere e is still Euler's number.
+    assert to_sympy(parse("y = e^x").assignments[0].value) == sympy.exp(x)
+
+
+def test_a_log_name_may_be_assigned() -> None:
+    program = parse("log_prob = log(p); L = -log_prob")
+    assert [a.name for a in program.assignments] == ["log_prob", "L"]
+    assert to_sympy(program.assignments[1].value) == -R("log_prob")
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("x", "x"), ("θ", "theta"), ("W₁", "W_1"), ("W_1", "W_1"), ("ŷ", "y__hat"),
+        ("c′", "c__1"), ("c'", "c__1"), ("c''", "c__2"), ("c″", "c__2"), ("h‴", "h__3"),
+        ("ŷ′", "y__hat__1"), ("x y", "x y"), ("2x", "2x"), ("[", "["), ("", ""),
+    ],
+)  # fmt: skip
+def test_read_name(typed: str, name: str) -> None:
+    assert read_name(typed) == name

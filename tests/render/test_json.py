@@ -88,3 +88,33 @@ def test_deep_derivation_json(deep: Derivation) -> None:
     assert entry["result"] is None and entry["result_size"] == 502501
     assert data["expression"] is None and data["expression_size"] == 1001
     assert len(data["adjoints"]) == 1000
+
+
+def test_json_names_read_back_and_say_what_they_were() -> None:
+    from chainrule.api import derive
+
+    d = derive("ŷ = sigmoid(λ*x); c = ŷ - y; c = c^2; beta = c/2", "all")
+    data = to_dict(d)
+    assert data["inputs"] == data["wrt"] == ["lamda", "x", "y"]
+    assert [i["name"] for i in data["intermediates"]][-3:] == ["c", "c_v1", "beta_"]
+    assert data["intermediates"][0]["definition"] == "lamda*x"
+    assert data["renamed"] == {"lamda": "λ", "yhat": "ŷ", "c_v1": "c′", "beta_": "β"}
+    # Every name an expression holds is one the JSON lists, each read back as a symbol.
+    nodes = {i["name"] for i in data["intermediates"]}
+    upstream = {f"d{a['of']}_d{a['wrt']}" for a in data["adjoints"]}
+    texts = [a[k] for a in data["adjoints"] for k in ("expression", "recurrence")]
+    for entry in data["derivatives"]:
+        texts += [entry["result"], entry["in_intermediates"]]
+        texts += [f["derivative"] for f in entry["factors"]]
+    local = {"sigmoid": sympy.Function("sigmoid")}
+    for text in texts:
+        symbols = sympy.parse_expr(text, local_dict=dict(local)).free_symbols
+        assert all(isinstance(s, sympy.Symbol) for s in symbols), text
+        assert {s.name for s in symbols} <= set(data["inputs"]) | nodes | upstream, text
+    assert all(
+        a["of"] in nodes and a["wrt"] in nodes | set(data["inputs"]) for a in data["adjoints"]
+    )
+
+
+def test_json_without_renamed_names_has_no_renamed_key() -> None:
+    assert "renamed" not in to_dict(example("sin_x2"))

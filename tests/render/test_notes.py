@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
 
 from chainrule.model import Note
@@ -10,8 +12,9 @@ from chainrule.render.notes import WORDING, note_text
 
 @pytest.mark.parametrize("code", sorted(WORDING))
 def test_every_code_is_one_line_without_a_full_stop(code: str) -> None:
-    text = note_text(Note(code))
-    assert text and "\n" not in text and not text.endswith(".")
+    fields = {field for _, field, _, _ in string.Formatter().parse(WORDING[code]) if field}
+    text = note_text(Note(code, tuple((field, "x") for field in sorted(fields))))
+    assert text and "\n" not in text and not text.endswith(".") and "{" not in text
 
 
 def test_a_code_without_wording_is_not_implemented() -> None:

@@ -13,7 +13,7 @@ from chainrule.render.printers import latex as latex_printer
 from chainrule.render.printers import unicode as unicode_printer
 from chainrule.render.printers.common import split_mul
 from chainrule.render.printers.latex import name_latex, to_latex
-from chainrule.render.printers.python import to_python
+from chainrule.render.printers.python import python_names, to_python
 from chainrule.render.printers.unicode import name_unicode, to_unicode
 
 x, y, z, a, v, u, n = sympy.symbols("x y z a v u n")
@@ -132,6 +132,22 @@ def test_round_trip_with_real_symbols() -> None:
         ("x_q", "x_q", "x_{q}"),
         ("loss", "loss", "loss"),
         ("pi", "π", r"\pi"),
+        # names the reader made: an accent, a version (c′), or both
+        ("y__hat", "ŷ", r"\hat{y}"),
+        ("y__hat_1", "ŷ₁", r"\hat{y}_{1}"),
+        ("x__bar", "x̄", r"\bar{x}"),
+        ("x__dot", "ẋ", r"\dot{x}"),
+        ("x__ddot", "ẍ", r"\ddot{x}"),
+        ("x__tilde", "x̃", r"\tilde{x}"),
+        ("v__vec", "v⃗", r"\vec{v}"),
+        ("theta__hat_2", "θ̂₂", r"\hat{\theta}_{2}"),
+        ("c__1", "c′", "c'"),
+        ("c__2", "c″", "c''"),
+        ("c__3", "c‴", "c'''"),
+        ("c__12", "c⁽¹²⁾", "c^{(12)}"),
+        ("W1__1", "W₁′", "W_{1}'"),
+        ("y__hat__2", "ŷ″", r"\hat{y}''"),
+        ("lambda", "λ", r"\lambda"),
     ],
 )
 def test_names(name: str, unicode: str, latex: str) -> None:
@@ -201,3 +217,35 @@ def test_a_lone_denominator_needs_no_brackets() -> None:
     assert to_latex((y - 1) / (1 - x)) == r"\frac{y - 1}{1 - x}"
     assert to_latex(1 / (x * (x + 1))) == r"\frac{1}{x \left(x + 1\right)}"  # one of several
     assert to_latex(1 / (x + 1) ** 2) == r"\frac{1}{\left(x + 1\right)^{2}}"
+
+
+# -- names Python syntax must rename --------------------------------------------------------------
+
+
+def test_python_names_read_back_as_symbols_of_their_own() -> None:
+    names = ["lambda", "y__hat", "c", "c__1", "beta", "I", "sum", "x", "Lambda", "x__bar__2"]
+    renamed = python_names(names)
+    assert renamed == {
+        "lambda": "lamda", "y__hat": "yhat", "c__1": "c_v1", "beta": "beta_", "I": "I_",
+        "sum": "sum_", "Lambda": "Lambda_", "x__bar__2": "xbar_v2",
+    }  # fmt: skip
+    shown = [renamed.get(n, n) for n in names]
+    assert len(set(shown)) == len(names)
+    for text in shown:
+        assert sympy.parse_expr(text) == sympy.Symbol(text), text
+
+
+def test_python_names_never_take_a_name_already_there() -> None:
+    assert python_names(["lamda", "lambda", "yhat", "y__hat", "c_v1", "c__1"]) == {
+        "lambda": "lamda_", "y__hat": "yhat_", "c__1": "c_v1_"
+    }  # fmt: skip
+
+
+def test_to_python_renames_symbols_upstream_gradients_and_functions() -> None:
+    lam, c1 = sympy.Symbol("lambda"), sympy.Symbol("c__1")
+    beta = sympy.Function("beta")
+    text = to_python(lam * x + c1 + Upstream("c__1", "x") * beta(x))
+    assert text == "c_v1 + lamda*x + dc_v1_dx*beta_(x)"
+    back = sympy.parse_expr(text)
+    assert back.free_symbols == set(sympy.symbols("c_v1 lamda x dc_v1_dx"))
+    assert to_python(lam, {"lambda": "mine"}) == "mine"  # a derivation's names, given

@@ -19,13 +19,15 @@ from typing import Any
 import sympy
 from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
 
-from chainrule.model import Upstream
+from chainrule.model import NameParts, Upstream
 from chainrule.render.printers.common import ReadableOrder, doprint, prime_form, split_mul
 
 
 @functools.lru_cache(maxsize=8192)
 def name_latex(name: str) -> str:
-    """A symbol name in LaTeX, as sympy writes it (``W1`` → ``W_{1}``, ``theta`` → ``\\theta``).
+    """A symbol name in LaTeX, as sympy writes it (``W1`` → ``W_{1}``, ``theta`` → ``\\theta``),
+    with the accent and version of a name the reader made (``y__hat_1`` → ``\\hat{y}_{1}``,
+    ``c__2`` → ``c''``).
 
     Args:
         name: the symbol's name.
@@ -35,7 +37,13 @@ def name_latex(name: str) -> str:
     """
     # sympy's name translation is slow and a deep derivation prints the same names thousands
     # of times: hence the cache, and LatexPrinter._print_Symbol going through it.
-    return str(SympyLatexPrinter()._print_Symbol(sympy.Symbol(name)))
+    parts = NameParts.of(name)
+    # sympy reads an accent from a name's suffix: yhat_1 is \hat{y}_{1}.
+    plain = sympy.Symbol(parts.stem + parts.accent + parts.rest)
+    shown = str(SympyLatexPrinter()._print_Symbol(plain))
+    if parts.version > 3:
+        return f"{shown}^{{({parts.version})}}"
+    return shown + "'" * parts.version
 
 
 def derivative_symbol(of: str, wrt: str, partial: bool) -> str:

@@ -6,35 +6,117 @@
 >>> from chainrule.model import Upstream
 >>> to_python(2 * sympy.Symbol("x") * Upstream("L", "z"))
 '2*x*dL_dz'
+
+Names are printed as ``parse_expr`` reads them back, each as a symbol of its own: the Greek
+letter λ (the name ``lambda``, a Python keyword) as sympy's ``lamda``, ŷ as ``yhat`` (sympy's
+own spelling of the accent), the versions of a reassigned name as ``c``, ``c_v1``, ``c_v2``:
+
+>>> python_names(["lambda", "y__hat", "c", "c__1", "beta", "x"])
+{'lambda': 'lamda', 'y__hat': 'yhat', 'c__1': 'c_v1', 'beta': 'beta_'}
 """
 
 from __future__ import annotations
 
+import builtins
+import itertools
+import keyword
+import types
+from collections.abc import Iterable
 from typing import Any
 
+import sympy
+from sympy.core.function import AppliedUndef
 from sympy.printing.str import StrPrinter
 
-from chainrule.model import Upstream
+from chainrule.model import NameParts, Upstream
 from chainrule.render.printers.common import doprint, sympy_order
+
+# What ``parse_expr`` reads as something other than a symbol: Python's keywords, the names of
+# sympy's namespace (beta, gamma, I, N, S, Lambda …) and the builtins it adds (sum, id …).
+_NOT_SYMBOLS = (
+    frozenset(keyword.kwlist)
+    | frozenset(sympy.__all__)
+    | {
+        name
+        for name, value in vars(builtins).items()
+        if isinstance(value, types.BuiltinFunctionType)
+    }
+)
+
+
+def python_names(names: Iterable[str]) -> dict[str, str]:
+    """How to print the names ``parse_expr`` would not read back as symbols of their own.
+
+    Args:
+        names: every name of one derivation (inputs, intermediates, functions).
+
+    Returns:
+        Each such name → a valid one that is none of the other names (a trailing ``_``, which
+        no typed name has, settles a clash); names that read back fine are left out.
+    """
+    names = list(dict.fromkeys(names))
+    taken = {name for name in names if _reads_back(name)}
+    renamed = {}
+    for name in names:
+        if name in taken:
+            continue
+        parts = NameParts.of(name)
+        stem = "lamda" if parts.stem == "lambda" else parts.stem
+        want = stem + parts.accent + parts.rest + (f"_v{parts.version}" if parts.version else "")
+        more = (f"{want}_{i}" for i in itertools.count(2))
+        tries = itertools.chain([want, f"{want}_"], more)
+        choice = next(n for n in tries if n not in taken and _reads_back(n))
+        taken.add(choice)
+        renamed[name] = choice
+    return renamed
+
+
+def _reads_back(name: str) -> bool:
+    return name.isidentifier() and name.isascii() and "__" not in name and name not in _NOT_SYMBOLS
+
+
+def _names_in(expr: Any) -> list[str]:
+    names = sorted(s.name for s in expr.free_symbols if not isinstance(s, Upstream))
+    names += [n for s in expr.atoms(Upstream) for n in (s.of, s.wrt)]
+    return names + sorted(f.func.__name__ for f in expr.atoms(AppliedUndef))
 
 
 class PythonPrinter(StrPrinter):  # type: ignore[misc]
-    """sympy's str printer: ML functions already print by class name; Upstream by its name."""
+    """sympy's str printer: ML functions already print by class name; Upstream by its name;
+    ``names`` maps names to print otherwise (``python_names``)."""
+
+    _default_settings = {**StrPrinter._default_settings, "names": {}}
+
+    def _name(self, name: str) -> str:
+        return str(self._settings["names"].get(name, name))
+
+    def _print_Symbol(self, expr: Any) -> str:
+        return self._name(expr.name) if type(expr) is sympy.Symbol else super()._print_Symbol(expr)
 
     def _print_Upstream(self, expr: Upstream) -> str:
+        if expr.of in self._settings["names"] or expr.wrt in self._settings["names"]:
+            return f"d{self._name(expr.of)}_d{self._name(expr.wrt)}"
         return str(expr.name)
+
+    def _print_AppliedUndef(self, expr: Any) -> str:
+        args = ", ".join(self._print(a) for a in expr.args)
+        return f"{self._name(expr.func.__name__)}({args})"
 
     def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Any]:
         return sympy_order(self, expr, order)
 
 
-def to_python(expr: Any) -> str:
+def to_python(expr: Any, names: dict[str, str] | None = None) -> str:
     """Python/sympy syntax that ``sympy.parse_expr`` reads back (the JSON contract's strings).
 
     Args:
         expr: a shallow sympy expression.
+        names: ``python_names`` of the whole derivation, so that every expression of it
+            prints a name alike; when None, those of ``expr`` alone.
 
     Returns:
         E.g. ``2*x*cos(x**2)``, ``sigmoid(a)*(1 - sigmoid(a))``, ``dL_dz*W2``.
     """
-    return doprint(PythonPrinter(), expr)
+    if names is None:
+        names = python_names(_names_in(expr)) if isinstance(expr, sympy.Basic) else {}
+    return doprint(PythonPrinter({"names": names}), expr)

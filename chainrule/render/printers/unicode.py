@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 from typing import Any
 
 import sympy
@@ -21,7 +22,7 @@ from sympy.printing.conventions import split_super_sub
 from sympy.printing.pretty.pretty_symbology import greek_unicode
 from sympy.printing.str import StrPrinter
 
-from chainrule.model import Upstream
+from chainrule.model import ACCENTS, NameParts, Upstream
 from chainrule.render.printers.common import ReadableOrder, doprint, prime_form, split_mul
 
 MINUS = "\u2212"
@@ -55,14 +56,27 @@ def _script(text: str, table: dict[str, str]) -> str | None:
 
 @functools.lru_cache(maxsize=8192)
 def name_unicode(name: str) -> str:
-    """A symbol name in Unicode: Greek names as glyphs, trailing digits or ``_x`` as subscripts.
+    """A symbol name in Unicode: Greek names as glyphs, trailing digits or ``_x`` as subscripts,
+    an accent and a version (``model.NameParts``) as the reader took them.
 
     Args:
-        name: the symbol's name as the user wrote it (``W1``, ``x_i``, ``theta``).
+        name: the symbol's name as the user wrote it (``W1``, ``x_i``, ``theta``), or as the
+            reader wrote an accented or reassigned one (``y__hat_1``, ``c__2``).
 
     Returns:
-        ``W₁``, ``xᵢ``, ``θ``; parts without a glyph stay as written (``x_q``).
+        ``W₁``, ``xᵢ``, ``θ``, ``ŷ₁``, ``c″``; parts without a glyph stay as written (``x_q``).
     """
+    parts = NameParts.of(name)
+    shown = _plain_unicode(parts.stem + parts.rest)
+    if parts.accent:
+        glyph = _plain_unicode(parts.stem)
+        shown = unicodedata.normalize("NFC", glyph + ACCENTS[parts.accent] + shown[len(glyph) :])
+    if parts.version > 3:  # c⁽⁴⁾: four primes no longer read at a glance
+        return f"{shown}⁽{_script(str(parts.version), _SUP)}⁾"
+    return shown + "′″‴"[parts.version - 1] if parts.version else shown
+
+
+def _plain_unicode(name: str) -> str:
     base, supers, subs = split_super_sub(name)
     glyph = str(greek_unicode.get(base, base))
     if base == "pi":
