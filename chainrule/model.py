@@ -36,6 +36,10 @@ FUNCTION_ARITIES: dict[str, tuple[int, ...]] = {
         "softplus"
     ).split()
 } | {"log": (1, 2), "Max": tuple(range(2, 9)), "Min": tuple(range(2, 9))}
+# The activations of torch.nn.functional, parameters optional as there (leaky_relu(x, slope),
+# elu(x, alpha), hardtanh(x, min_val, max_val)); gelu_tanh is gelu(x, approximate='tanh').
+FUNCTION_ARITIES |= dict.fromkeys("silu gelu gelu_tanh mish selu softsign logsigmoid".split(), (1,))
+FUNCTION_ARITIES |= {"leaky_relu": (1, 2), "elu": (1, 2), "hardtanh": (1, 2, 3)}
 
 
 @dataclass(frozen=True, eq=False)

@@ -131,3 +131,18 @@ def points(symbols: Iterable[sympy.Symbol], count: int, seed: int = 7) -> list[d
 
 def assert_close(a: complex, b: complex, what: str) -> None:
     assert abs(a - b) <= 1e-8 * max(1.0, abs(a), abs(b)), f"{what}: {a} != {b}"
+
+
+def definitions(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with every ML function replaced by its definition in elementary functions,
+    so that ``sympy.diff`` of it is independent of the ``fdiff`` chainrule wrote."""
+    from chainrule.calculus.activations import ActivationBase, relu, sigmoid, softplus
+
+    def expand(e: sympy.Expr) -> sympy.Expr:
+        if isinstance(e, ActivationBase):
+            return type(e).definition(*e.full_args)
+        if isinstance(e, relu):
+            return sympy.Max(0, e.args[0])
+        return e.rewrite(sympy.exp) if isinstance(e, (sigmoid, softplus)) else e
+
+    return expr.replace(lambda e: isinstance(e, sympy.Function), expand)

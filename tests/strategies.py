@@ -232,8 +232,35 @@ ORACLE_VARIABLES = ("x", "y", "z")
 ORACLE_UNARY = ("sin", "cos", "exp", "log", "sqrt", "tanh", "sigmoid", "softplus", "atan", "cosh")
 
 
-def oracle_terms(depth: int) -> st.SearchStrategy[Term]:
-    """Random expression trees: sums, products, quotients, powers and functions, to ``depth``."""
+# The named activations, each with the optional parameters a call may give (PyTorch's order).
+ACTIVATION_PARAMETERS: dict[str, list[list[str]]] = {
+    "silu": [], "gelu": [], "gelu_tanh": [], "mish": [], "selu": [], "softsign": [],
+    "logsigmoid": [], "leaky_relu": [["0.2"], ["2"], ["y"]], "elu": [["0.5"], ["2"], ["z"]],
+    "hardtanh": [["-2"], ["-0.5", "0.25"], ["-2", "3"], ["y", "z"]],
+}  # fmt: skip
+
+
+def _parameter(text: str) -> Term:
+    if text in ORACLE_VARIABLES:
+        return sym(text)
+    return op("neg", num(text[1:])) if text.startswith("-") else num(text)
+
+
+def activation_calls(argument: st.SearchStrategy[Term]) -> st.SearchStrategy[Term]:
+    """A named activation applied to ``argument``, its optional parameters given or not."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Term:
+        name = draw(st.sampled_from(sorted(ACTIVATION_PARAMETERS)))
+        params = draw(st.sampled_from([[], *ACTIVATION_PARAMETERS[name]]))
+        return call(name, draw(argument), *map(_parameter, params))
+
+    return build()
+
+
+def oracle_terms(depth: int, *, activations: bool = False) -> st.SearchStrategy[Term]:
+    """Random expression trees: sums, products, quotients, powers and functions, to ``depth``;
+    with ``activations``, the named activations of ``calculus.activations`` too."""
     leaf = st.one_of(
         st.sampled_from(ORACLE_VARIABLES).map(sym),
         st.integers(1, 5).map(num),
@@ -241,8 +268,9 @@ def oracle_terms(depth: int) -> st.SearchStrategy[Term]:
     )
     if depth == 0:
         return leaf
-    sub = oracle_terms(depth - 1)
+    sub = oracle_terms(depth - 1, activations=activations)
     return st.one_of(
+        *([activation_calls(sub), activation_calls(sub)] if activations else []),
         leaf,
         st.lists(sub, min_size=2, max_size=3).map(lambda a: op("add", *a)),
         st.lists(sub, min_size=2, max_size=3).map(lambda a: op("mul", *a)),

@@ -139,3 +139,8 @@ def test_readme_library_example_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "\\begin{align*}" in result.stdout
+
+
+def test_readme_activation_example_is_real_output() -> None:
+    shown = next(t for t in _blocks("text") if "{1 if u > 0; 1/5 otherwise}" in t)
+    assert shown in _chainrule(["derive", "leaky_relu(w*x + b, 0.2)", "--wrt", "w"])

@@ -1,7 +1,9 @@
-"""Machine-learning functions as sympy ``Function`` classes, and the table of known functions.
+"""The table of known functions: each canonical name the reader produces → its sympy constructor.
 
-Each ``fdiff`` returns the derivative in the form ML people write it, so a derivation shows
-σ′(a) = σ(a)(1 − σ(a)) rather than an exponential soup.
+The machine-learning functions are sympy ``Function`` classes of our own, defined in
+``activations`` (σ, relu, softplus, silu, gelu, mish, ...) and ``rectifiers`` (leaky_relu, elu,
+selu, hardtanh); each ``fdiff`` returns the derivative in the form ML people write it, so a
+derivation shows σ′(a) = σ(a)(1 − σ(a)) rather than an exponential soup.
 """
 
 from __future__ import annotations
@@ -10,98 +12,40 @@ from collections.abc import Callable
 from typing import Any
 
 import sympy
-from sympy.core.function import ArgumentIndexError
 
+from chainrule.calculus.activations import (
+    gelu,
+    gelu_tanh,
+    logsigmoid,
+    mish,
+    normal_cdf,
+    normal_pdf,
+    relu,
+    sigmoid,
+    silu,
+    softplus,
+    softsign,
+)
+from chainrule.calculus.rectifiers import elu, hardtanh, leaky_relu, selu
 
-class sigmoid(sympy.Function):  # noqa: N801 - named as users write it
-    """The logistic function σ(a) = 1 / (1 + e^(−a)); σ′(a) = σ(a)(1 − σ(a))."""
-
-    @classmethod
-    def eval(cls, arg: Any) -> Any:
-        if arg.is_zero:
-            return sympy.Rational(1, 2)
-        return None
-
-    def fdiff(self, argindex: int = 1) -> Any:
-        if argindex != 1:
-            raise ArgumentIndexError(self, argindex)
-        return sigmoid(self.args[0]) * (1 - sigmoid(self.args[0]))
-
-    def _eval_rewrite_as_exp(self, arg: Any, **kwargs: Any) -> Any:
-        return 1 / (1 + sympy.exp(-arg))
-
-    def _eval_evalf(self, prec: int) -> Any:
-        return (1 / (1 + sympy.exp(-self.args[0])))._eval_evalf(prec)
-
-    def _eval_is_real(self) -> Any:
-        return self.args[0].is_real
-
-    def _eval_is_positive(self) -> Any:
-        return self.args[0].is_real
-
-
-class relu(sympy.Function):  # noqa: N801
-    """The rectifier relu(a) = max(0, a); relu′(a) = H(a), the Heaviside step."""
-
-    @classmethod
-    def eval(cls, arg: Any) -> Any:
-        if arg.is_number and arg.is_extended_real:
-            return sympy.Max(0, arg)
-        return None
-
-    def fdiff(self, argindex: int = 1) -> Any:
-        if argindex != 1:
-            raise ArgumentIndexError(self, argindex)
-        return sympy.Heaviside(self.args[0])
-
-    def _eval_rewrite_as_Max(  # noqa: N802 - sympy hook name
-        self, arg: Any, **kwargs: Any
-    ) -> Any:
-        return sympy.Max(0, arg)
-
-    def _eval_rewrite_as_Piecewise(  # noqa: N802 - sympy hook name
-        self, arg: Any, **kwargs: Any
-    ) -> Any:
-        return sympy.Piecewise((0, arg < 0), (arg, True))
-
-    def _eval_evalf(self, prec: int) -> Any:
-        return sympy.Max(0, self.args[0])._eval_evalf(prec)
-
-    def _eval_is_real(self) -> Any:
-        return self.args[0].is_real
-
-    def _eval_is_nonnegative(self) -> Any:
-        return self.args[0].is_real
-
-
-class softplus(sympy.Function):  # noqa: N801
-    """softplus(a) = ln(1 + e^a); softplus′(a) = σ(a)."""
-
-    @classmethod
-    def eval(cls, arg: Any) -> Any:
-        if arg.is_zero:
-            return sympy.log(2)
-        return None
-
-    def fdiff(self, argindex: int = 1) -> Any:
-        if argindex != 1:
-            raise ArgumentIndexError(self, argindex)
-        return sigmoid(self.args[0])
-
-    def _eval_rewrite_as_log(self, arg: Any, **kwargs: Any) -> Any:
-        return sympy.log(1 + sympy.exp(arg))
-
-    def _eval_rewrite_as_exp(self, arg: Any, **kwargs: Any) -> Any:
-        return sympy.log(1 + sympy.exp(arg))
-
-    def _eval_evalf(self, prec: int) -> Any:
-        return sympy.log(1 + sympy.exp(self.args[0]))._eval_evalf(prec)
-
-    def _eval_is_real(self) -> Any:
-        return self.args[0].is_real
-
-    def _eval_is_positive(self) -> Any:
-        return self.args[0].is_real
+__all__ = [
+    "FUNCTIONS",
+    "elu",
+    "gelu",
+    "gelu_tanh",
+    "hardtanh",
+    "leaky_relu",
+    "logsigmoid",
+    "mish",
+    "normal_cdf",
+    "normal_pdf",
+    "relu",
+    "selu",
+    "sigmoid",
+    "silu",
+    "softplus",
+    "softsign",
+]
 
 
 def _cbrt(arg: Any) -> Any:
@@ -152,4 +96,14 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "sigmoid": sigmoid,
     "relu": relu,
     "softplus": softplus,
+    "silu": silu,
+    "gelu": gelu,
+    "gelu_tanh": gelu_tanh,
+    "mish": mish,
+    "elu": elu,
+    "selu": selu,
+    "leaky_relu": leaky_relu,
+    "softsign": softsign,
+    "logsigmoid": logsigmoid,
+    "hardtanh": hardtanh,
 }

@@ -13,7 +13,25 @@ from typing import Any
 import mpmath
 import sympy
 
-from chainrule.calculus.functions import relu, sigmoid, softplus
+from chainrule.calculus.activations import GELU_TANH_CUBIC
+from chainrule.calculus.functions import (
+    elu,
+    gelu,
+    gelu_tanh,
+    hardtanh,
+    leaky_relu,
+    logsigmoid,
+    mish,
+    normal_cdf,
+    normal_pdf,
+    relu,
+    selu,
+    sigmoid,
+    silu,
+    softplus,
+    softsign,
+)
+from chainrule.calculus.rectifiers import SELU_ALPHA, SELU_SCALE
 
 _HUGE = mpmath.mpf(10) ** 200
 
@@ -24,6 +42,28 @@ class UndefinedError(ArithmeticError):
 
 def _sigmoid(a: Any) -> Any:
     return 1 / (1 + mpmath.exp(-a))
+
+
+def _softplus(a: Any) -> Any:
+    return mpmath.log1p(mpmath.exp(a))
+
+
+def _gelu_tanh(a: Any) -> Any:
+    inner = mpmath.sqrt(2 / mpmath.pi) * (a + mpmath.mpf(GELU_TANH_CUBIC) * a**3)
+    return a * (1 + mpmath.tanh(inner)) / 2
+
+
+# The parameters' defaults are PyTorch's; each is made at the working precision when needed.
+def _leaky_relu(a: Any, slope: Any = None) -> Any:
+    return a if a > 0 else (mpmath.mpf(1) / 100 if slope is None else slope) * a
+
+
+def _elu(a: Any, alpha: Any = 1) -> Any:
+    return a if a > 0 else alpha * mpmath.expm1(a)
+
+
+def _hardtanh(a: Any, low: Any = -1, high: Any = 1) -> Any:
+    return min(max(a, mpmath.mpf(low)), mpmath.mpf(high))
 
 
 def _heaviside(a: Any, h0: Any = None) -> Any:
@@ -70,7 +110,19 @@ _FUNCTIONS: dict[type, Callable[..., Any]] = {
     sympy.Min: min,
     sigmoid: _sigmoid,
     relu: lambda a: max(a, mpmath.mpf(0)),
-    softplus: lambda a: mpmath.log1p(mpmath.exp(a)),
+    softplus: _softplus,
+    silu: lambda a: a * _sigmoid(a),
+    gelu: lambda a: a * mpmath.ncdf(a),
+    gelu_tanh: _gelu_tanh,
+    normal_cdf: mpmath.ncdf,
+    normal_pdf: mpmath.npdf,
+    mish: lambda a: a * mpmath.tanh(_softplus(a)),
+    softsign: lambda a: a / (1 + abs(a)),
+    logsigmoid: lambda a: -mpmath.log1p(mpmath.exp(-a)),
+    leaky_relu: _leaky_relu,
+    elu: _elu,
+    selu: lambda a: mpmath.mpf(SELU_SCALE) * _elu(a, mpmath.mpf(SELU_ALPHA)),
+    hardtanh: _hardtanh,
 }
 
 

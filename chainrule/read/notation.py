@@ -23,6 +23,8 @@ Notation (LaTeX is read instead when the input contains a backslash):
   log(x, b)  log_2(x)  log_{10} x  log2(x)  log10(x)   logarithms to a base
   ( )  [ ]  { }   all group: cos[(π/12)(x − 2)];  W[1] is refused (write W_1 or W1)
   sqrt √x  cbrt ∛x  abs |x|  sigmoid σ  relu  softplus  max min  sign sgn  Heaviside
+  silu swish gelu gelu_tanh mish selu softsign logsigmoid  leaky_relu(x, 0.01)  elu(x, 1)
+    hardtanh(x, -1, 1): PyTorch's activations; the parameters shown are the defaults
   factorial x!  gamma  erf;   x!^2 = (x!)^2
   sin^2(x) = sin²(x) = (sin x)^2;  sin^-1(x) is refused as ambiguous: write asin(x)
   sin x: without parentheses a function takes the product that follows, up to + - * / , )
@@ -60,6 +62,13 @@ ALIASES.update({"arctg": "atan", "arcctg": "acot", "arccotan": "acot", "arccosec
 ALIASES.update({f"arg{n}": f"a{n}" for n in ("sinh", "cosh", "tanh")} | {"cotanh": "coth"})
 # numpy's and C's names of the logarithms to a base: log2(x) = log_2(x).
 LOG_NAMES = {"log2": "2", "log10": "10"}
+# The activations by PyTorch's function and module names, and the spellings others use.
+ALIASES.update({n: n for n in "silu gelu gelu_tanh mish elu selu leaky_relu softsign "
+                "logsigmoid hardtanh".split()})  # fmt: skip
+ALIASES.update({"SiLU": "silu", "swish": "silu", "Swish": "silu", "GELU": "gelu", "Mish": "mish"})
+ALIASES.update({"ELU": "elu", "SELU": "selu", "LeakyReLU": "leaky_relu", "leakyrelu": "leaky_relu"})
+ALIASES.update({"Softsign": "softsign", "soft_sign": "softsign", "LogSigmoid": "logsigmoid"})
+ALIASES.update({"log_sigmoid": "logsigmoid", "Hardtanh": "hardtanh", "hard_tanh": "hardtanh"})
 # Greek names that are a function only when "(" follows: σ(a) is the sigmoid, σ alone a symbol.
 DUALS = {"sigma": "sigmoid", "gamma": "gamma", "Gamma": "gamma"}
 CONSTANTS = {"e": "E", "E": "E", "pi": "pi"}

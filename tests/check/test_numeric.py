@@ -10,7 +10,22 @@ import mpmath
 import pytest
 import sympy
 
-from chainrule.calculus.functions import FUNCTIONS, relu, sigmoid, softplus
+from chainrule.calculus.functions import (
+    FUNCTIONS,
+    elu,
+    gelu,
+    gelu_tanh,
+    hardtanh,
+    leaky_relu,
+    logsigmoid,
+    mish,
+    relu,
+    selu,
+    sigmoid,
+    silu,
+    softplus,
+    softsign,
+)
 from chainrule.check.numeric import UndefinedError, evaluate
 from tests.helpers import real
 
@@ -72,6 +87,51 @@ def test_every_known_function_agrees_with_sympy_evalf(name: str) -> None:
     reference = expr.rewrite(sympy.exp) if name in ("sigmoid", "softplus") else expr
     reference = reference.subs(x, sympy.Rational(point)).evalf(50)
     assert close(at(expr, x=point), mpmath.mpf(str(reference)), 40), name
+
+
+def _gelu_tanh(v: mpmath.mpf) -> mpmath.mpf:
+    inner = mpmath.sqrt(2 / mpmath.pi) * (v + mpmath.mpf("0.044715") * v**3)
+    return v * (1 + mpmath.tanh(inner)) / 2
+
+
+def _selu(v: mpmath.mpf) -> mpmath.mpf:
+    scale = mpmath.mpf("1.0507009873554804934193349852946")
+    alpha = mpmath.mpf("1.6732632423543772848170429916717")
+    return scale * (v if v > 0 else alpha * (mpmath.exp(v) - 1))
+
+
+@pytest.mark.parametrize(
+    ("expr", "value", "expected"),
+    [
+        (silu(x), "-1.5", lambda v: v / (1 + mpmath.exp(-v))),
+        (gelu(x), "-1.5", lambda v: v * (1 + mpmath.erf(v / mpmath.sqrt(2))) / 2),
+        (gelu(x), "-30", lambda v: v * mpmath.erfc(-v / mpmath.sqrt(2)) / 2),  # no cancellation
+        (gelu_tanh(x), "-1.5", _gelu_tanh),
+        (mish(x), "-1.5", lambda v: v * mpmath.tanh(mpmath.log(1 + mpmath.exp(v)))),
+        (softsign(x), "-1.5", lambda v: v / (1 - v)),
+        (logsigmoid(x), "-1.5", lambda v: mpmath.log(1 / (1 + mpmath.exp(-v)))),
+        (logsigmoid(x), "60", lambda v: -mpmath.exp(-v) + mpmath.exp(-2 * v) / 2),  # ≈ −e⁻⁶⁰
+        (leaky_relu(x), "-1.5", lambda v: v / 100),
+        (leaky_relu(x), "1.5", lambda v: v),
+        (leaky_relu(x, sympy.Rational(1, 5)), "-1.5", lambda v: v / 5),
+        (elu(x), "-1.5", lambda v: mpmath.exp(v) - 1),
+        (elu(x, 2), "-1.5", lambda v: 2 * (mpmath.exp(v) - 1)),
+        (selu(x), "-1.5", _selu),
+        (selu(x), "1.5", _selu),
+        (hardtanh(x), "-1.5", lambda v: -1),
+        (hardtanh(x), "0.5", lambda v: v),
+        (hardtanh(x, -2, 3), "3.5", lambda v: 3),
+        (hardtanh(x, -2), "-1.5", lambda v: v),
+    ],
+)  # fmt: skip
+def test_activations_agree_with_their_formulas(expr: sympy.Expr, value: str, expected) -> None:
+    assert close(at(expr, x=value), expected(mpmath.mpf(value)), 30), expr
+
+
+def test_activations_with_symbolic_parameters() -> None:
+    assert close(at(leaky_relu(x, y), x="-2", y="0.3"), mpmath.mpf("-0.6"))
+    assert close(at(hardtanh(x, y, 2 * y), x="5", y="0.5"), 1)
+    assert close(at(elu(x, y), x="-1", y="3"), 3 * (mpmath.exp(-1) - 1))
 
 
 def test_two_argument_functions() -> None:

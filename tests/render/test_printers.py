@@ -249,3 +249,26 @@ def test_to_python_renames_symbols_upstream_gradients_and_functions() -> None:
     back = sympy.parse_expr(text)
     assert back.free_symbols == set(sympy.symbols("c_v1 lamda x dc_v1_dx"))
     assert to_python(lam, {"lambda": "mine"}) == "mine"  # a derivation's names, given
+
+
+def test_activations_case_analyses_and_published_constants() -> None:
+    from chainrule.calculus.functions import gelu, hardtanh, leaky_relu, normal_cdf, selu
+
+    r = sympy.Symbol("r", real=True)
+    band = sympy.diff(hardtanh(r, -2, b1), r)
+    assert to_unicode(band) == "{1 if −2 < r < b₁; 0 otherwise}"
+    assert (
+        to_latex(band)
+        == r"\begin{cases} 1 & \text{if } -2 < r < b_{1} \\ 0 & \text{otherwise} \end{cases}"
+    )
+    assert to_unicode(sympy.Piecewise((1, (r <= 0) | sympy.Ne(r, 2)), (0, True))) == (
+        "{1 if r ≤ 0 or r ≠ 2; 0 otherwise}"
+    )
+    assert to_unicode(sympy.diff(selu(r), r)) == "{1.0507 if r > 0; selu(r) + 1.7581 otherwise}"
+    assert "1.0507009873554804934193349852946" in to_python(sympy.diff(selu(r), r))  # JSON: all
+    assert to_unicode(sympy.diff(gelu(r), r)) == "r·φ(r) + Φ(r)"
+    assert to_latex(normal_cdf(r) ** 2) == r"\Phi^{2}\left(r\right)"
+    assert to_latex(leaky_relu(r, sympy.Rational(1, 5))) == (
+        r"\operatorname{leaky\_relu}\left(r, \frac{1}{5}\right)"
+    )
+    assert to_latex(gelu(r) ** 2) == r"\operatorname{gelu}^{2}\left(r\right)"

@@ -160,3 +160,34 @@ def doprint(printer: Printer, expr: Any) -> str:
     """
     with _long_integers():
         return str(printer.doprint(expr))
+
+
+_ASCENDING = {"<": "<", "<=": "<=", ">": "<", ">=": "<="}
+
+
+def as_interval(condition: Any) -> tuple[Any, str, Any, str, Any] | None:
+    """``low < x < high`` for a conjunction of two inequalities that share a middle term.
+
+    The case analyses of hardtanh′ and the like read as a band, −1 < x < 1, where sympy
+    writes (x > −1) & (x < 1).
+
+    Args:
+        condition: a sympy boolean, usually an ``And``.
+
+    Returns:
+        (low, "<" or "<=", middle, "<" or "<=", high), or None when it is not such a band.
+    """
+    if not isinstance(condition, sympy.And) or len(condition.args) != 2:
+        return None
+    pairs = []
+    for rel in condition.args:
+        if not isinstance(rel, sympy.core.relational.Relational) or rel.rel_op not in _ASCENDING:
+            return None
+        small, big = (rel.lhs, rel.rhs) if rel.rel_op[0] == "<" else (rel.rhs, rel.lhs)
+        pairs.append((small, _ASCENDING[rel.rel_op], big))
+    (a, op1, b), (c, op2, d) = pairs
+    if b == c:
+        return a, op1, b, op2, d
+    if d == a:
+        return c, op2, d, op1, b
+    return None

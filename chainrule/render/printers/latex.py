@@ -20,7 +20,13 @@ import sympy
 from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
 
 from chainrule.model import NameParts, Upstream
-from chainrule.render.printers.common import ReadableOrder, doprint, prime_form, split_mul
+from chainrule.render.printers.common import (
+    ReadableOrder,
+    as_interval,
+    doprint,
+    prime_form,
+    split_mul,
+)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -95,6 +101,42 @@ class LatexPrinter(ReadableOrder, SympyLatexPrinter):  # type: ignore[misc]
 
     def _print_Heaviside(self, expr: Any, exp: Any = None) -> str:
         return self._call("H", expr, exp)
+
+    def _print_ActivationBase(self, expr: Any, exp: Any = None) -> str:
+        # silu, gelu, leaky_relu, ... by name; sympy would set "_relu" as a subscript.
+        name = type(expr).__name__.replace("_", r"\_")
+        head = rf"\operatorname{{{name}}}" + (f"^{{{exp}}}" if exp is not None else "")
+        return rf"{head}\left({', '.join(self._print(a) for a in expr.args)}\right)"
+
+    def _print_normal_cdf(self, expr: Any, exp: Any = None) -> str:
+        return self._call(r"\Phi", expr, exp)
+
+    def _print_normal_pdf(self, expr: Any, exp: Any = None) -> str:
+        return self._call(r"\phi", expr, exp)
+
+    def _print_Float(self, expr: Any) -> str:
+        # Published constants only (SELU's, tanh-GELU's): six significant digits, as in papers.
+        return str(super()._print_Float(sympy.Float(expr, 6)))
+
+    def _print_Piecewise(self, expr: Any) -> str:
+        rows = []
+        for value, condition in expr.args:
+            when = r"\text{otherwise}"
+            if condition is not sympy.true:
+                when = r"\text{if } " + self._print(condition)
+            rows.append(f"{self._print(value)} & {when}")
+        return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
+
+    def _print_And(self, expr: Any) -> str:
+        band = as_interval(expr)
+        if band is None:
+            return r" \text{ and } ".join(self._print(a) for a in expr.args)
+        low, op1, mid, op2, high = band
+        ops = {"<": "<", "<=": r"\leq"}
+        return f"{self._print(low)} {ops[op1]} {self._print(mid)} {ops[op2]} {self._print(high)}"
+
+    def _print_Or(self, expr: Any) -> str:
+        return r" \text{ or } ".join(self._print(a) for a in expr.args)
 
     def _print_Mul(self, expr: Any) -> str:
         # sympy orders (1 - σ(a))σ(a); we put numbers, symbols, calls, then brackets.

@@ -23,7 +23,13 @@ from sympy.printing.pretty.pretty_symbology import greek_unicode
 from sympy.printing.str import StrPrinter
 
 from chainrule.model import ACCENTS, NameParts, Upstream
-from chainrule.render.printers.common import ReadableOrder, doprint, prime_form, split_mul
+from chainrule.render.printers.common import (
+    ReadableOrder,
+    as_interval,
+    doprint,
+    prime_form,
+    split_mul,
+)
 
 MINUS = "\u2212"
 DOT = "·"
@@ -45,7 +51,10 @@ _FUNCTION_NAMES = {
     "sigmoid": "σ",
     "gamma": "Γ",
     "DiracDelta": "δ",
+    "normal_cdf": "Φ",
+    "normal_pdf": "φ",
 }
+_RELATIONS = {"<=": "≤", ">=": "≥", "!=": "≠", "==": "="}
 
 
 def _script(text: str, table: dict[str, str]) -> str | None:
@@ -135,7 +144,9 @@ class UnicodePrinter(ReadableOrder, StrPrinter):  # type: ignore[misc]
         return f"{expr.p}/{expr.q}".replace("-", MINUS)
 
     def _print_Float(self, expr: Any) -> str:
-        return str(super()._print_Float(expr)).replace("-", MINUS)
+        # Floats come only from published constants (SELU's λ and α, tanh-GELU's 0.044715):
+        # six significant digits read as the papers print them; JSON keeps every digit.
+        return str(super()._print_Float(sympy.Float(expr, 6))).replace("-", MINUS)
 
     def _print_Pi(self, expr: Any) -> str:
         return "π"
@@ -246,6 +257,30 @@ class UnicodePrinter(ReadableOrder, StrPrinter):  # type: ignore[misc]
 
     def _print_Min(self, expr: Any) -> str:
         return f"min({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Piecewise(self, expr: Any) -> str:
+        # A case analysis on one line, as the derivative of a kinked activation is written:
+        # {1 if x > 0; 1/100 if x < 0}.
+        cases = []
+        for value, condition in expr.args:
+            when = "otherwise" if condition is sympy.true else f"if {self._print(condition)}"
+            cases.append(f"{self._print(value)} {when}")
+        return "{" + "; ".join(cases) + "}"
+
+    def _print_Relational(self, expr: Any) -> str:
+        op = _RELATIONS.get(expr.rel_op, expr.rel_op)
+        return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
+
+    def _print_And(self, expr: Any) -> str:
+        band = as_interval(expr)
+        if band is None:
+            return " and ".join(self._print(a) for a in expr.args)
+        low, op1, mid, op2, high = band
+        op1, op2 = _RELATIONS.get(op1, op1), _RELATIONS.get(op2, op2)
+        return f"{self._print(low)} {op1} {self._print(mid)} {op2} {self._print(high)}"
+
+    def _print_Or(self, expr: Any) -> str:
+        return " or ".join(self._print(a) for a in expr.args)
 
     def _print_Function(self, expr: Any) -> str:
         name = expr.func.__name__
