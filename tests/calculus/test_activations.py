@@ -243,7 +243,7 @@ POINTS = [{"x": 0.7, "y": -1.3, "z": 0.45}, {"x": -0.8, "y": 0.6, "z": 2.2}]
 POINTS += [{"x": 1.9, "y": 0.35, "z": -0.55}, {"x": -2.4, "y": -0.2, "z": 1.3}]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(oracle_terms(3, activations=True))
 def test_random_expressions_match_sympy_diff_of_the_definitions(term: Term) -> None:
     try:
