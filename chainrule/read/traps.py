@@ -90,6 +90,8 @@ class _Traps:
         self.assigned = assigned
         self.abstract = abstract
         self.notes: list[tuple[tuple[int, int], Note]] = []  # each with the place it is about
+        self.partner: dict[int, int] = {}  # bracket ↔ its partner, by token index
+        self.commas: set[int] = set()  # opening brackets of groups with a top-level comma
 
     # -- quoting ---------------------------------------------------------------------------------
 
@@ -162,6 +164,7 @@ class _Traps:
 
     def note_traps(self, latex: bool) -> None:
         toks = self.toks
+        self._match_brackets()
         singles = {t.text for t in toks if t.kind == "name" and len(t.text) == 1}
         for i, tok in enumerate(toks):
             if tok.kind == "op" and tok.text == "^":
@@ -228,15 +231,7 @@ class _Traps:
 
     def _has_base(self, i: int) -> bool:
         """log(x, b): a second argument is the base."""
-        end = self._group_end(i + 1) if self.toks[i + 1].kind == "open" else None
-        if end is None:
-            return False
-        depth = 0
-        for tok in self.toks[i + 1 : end]:
-            depth += (tok.kind == "open") - (tok.kind == "close")
-            if depth == 1 and tok.kind == "op" and tok.text == ",":
-                return True
-        return False
+        return i + 1 in self.commas
 
     def _power(self, i: int, latex: bool) -> None:
         toks = self.toks
@@ -244,23 +239,26 @@ class _Traps:
         exponent = toks[k]
         if exponent.kind != "num" or exponent.exp:
             return
-        base = self._atom_before(i - 1)
-        if base is None:
-            return
-        typed_base, power = self.text(base, i - 1), self.text(i + 1, k)
-        after = toks[k + 1]
+        power, after = self.text(i + 1, k), toks[k + 1]
         if after.kind == "op" and after.text == "/" and exponent.text == "1":
             # x^1/2 is (x^1)/2: nobody writes x^1 meaning x, so the square root was meant.
-            if toks[k + 2].kind == "num":
-                over = self.text(k + 2, k + 2)
+            base = self._atom_before(i - 1)
+            if base is not None and toks[k + 2].kind == "num":
+                typed_base, over = self.text(base, i - 1), self.text(k + 2, k + 2)
                 reading, other = f"({typed_base}^{power})/{over}", f"{typed_base}^({power}/{over})"
                 self._readings("power_fraction", base, k + 2, reading, other)
             return
+        # e^2x, 2^3x: an exponential whose exponent is a number glued to a factor.
+        base = i - 1
         exponential = toks[base].kind == "num" or (
             toks[base].text in CONSTANTS and toks[base].text not in self.assigned
         )
+        below = toks[base - 1] if base > 0 else toks[base]
+        if not exponential or (below.kind == "op" and below.text == "^"):
+            return
+        typed_base = self.text(base, base)
         factor = self._atom_after(k + 1) if after.col == exponent.end else None
-        if exponential and base == i - 1 and factor is not None and not latex:
+        if factor is not None and not latex:
             times = self.text(k + 1, factor)
             reading, other = f"({typed_base}^{power})·{times}", f"{typed_base}^({power}{times})"
             self._readings("power_product", base, factor, reading, other)
@@ -273,7 +271,7 @@ class _Traps:
         if not number and self._atom_after(i + 1) != i + 1:
             return
         factor = self._atom_after(i + 2) if toks[i + 2].col == divisor.end else None
-        top = self._atom_before(i - 1)
+        top = None if factor is None else self._atom_before(i - 1)
         if factor is None or top is None:
             return
         numerator = self.text(top, i - 1)
@@ -321,23 +319,22 @@ class _Traps:
         return None
 
     def _group_end(self, k: int) -> int | None:
-        depth = 0
-        for j in range(k, len(self.toks)):
-            kind = self.toks[j].kind
-            depth += (kind == "open") - (kind == "close")
-            if depth == 0:
-                return j
-            if kind in ("sep", "end"):
-                return None
-        return None
+        return self.partner.get(k)
 
     def _group_start(self, k: int) -> int | None:
-        depth = 0
-        for j in range(k, -1, -1):
-            kind = self.toks[j].kind
-            depth += (kind == "close") - (kind == "open")
-            if depth == 0:
-                return j
-            if kind == "sep":
-                return None
-        return None
+        return self.partner.get(k)
+
+    def _match_brackets(self) -> None:
+        """Pair every bracket with its partner, and find the groups holding a top-level comma,
+        in one pass: the notes then look both up at once, however deep the nesting."""
+        open_at: list[int] = []
+        for j, tok in enumerate(self.toks):
+            if tok.kind == "open":
+                open_at.append(j)
+            elif tok.kind == "close" and open_at:
+                start = open_at.pop()
+                self.partner[start], self.partner[j] = j, start
+            elif tok.kind == "op" and tok.text == "," and open_at:
+                self.commas.add(open_at[-1])
+            elif tok.kind in ("sep", "end"):
+                open_at.clear()
