@@ -120,13 +120,28 @@ class NameParts:
 @dataclass(frozen=True)
 class Node:
     """One named intermediate: ``symbol = definition``, the definition shallow and written in
-    the symbols of its parents (inputs or earlier intermediates)."""
+    the symbols of its parents (inputs or earlier intermediates).
+
+    ``definition`` is what the user typed, in the order typed (sums and products are
+    ``TypedAdd`` and ``TypedMul``, powers unevaluated): it is what every format shows.
+    ``evaluated`` is the same value as sympy evaluates it, which the engine differentiates
+    (None when it is ``definition`` itself).  ``written`` is set when the definition rewrites
+    what was typed (``u^v`` derived as ``e^w`` with ``w = v·ln u``): the typed form, in earlier
+    names, used to write the node out in the inputs.
+    """
 
     name: str
     symbol: sympy.Symbol
     definition: sympy.Expr
-    parents: tuple[str, ...]  # names it uses directly, in a stable order
+    parents: tuple[str, ...]  # names it uses directly, in the order first typed
     named_by_user: bool = False
+    evaluated: sympy.Expr | None = None
+    written: sympy.Expr | None = None
+
+    @property
+    def value(self) -> sympy.Expr:
+        """The definition as sympy evaluates it: what the engine differentiates."""
+        return self.definition if self.evaluated is None else self.evaluated
 
 
 @dataclass(frozen=True)
@@ -143,6 +158,47 @@ class Graph:
     @property
     def input_names(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.inputs)
+
+
+class _Typed:
+    """What ``TypedAdd`` and ``TypedMul`` share: built unevaluated, they keep the user's order
+    and the printers write them in it.  ``func`` is sympy's own class, so whatever sympy
+    rebuilds from them (a derivative, a substitution) is an ordinary, evaluated expression."""
+
+    __slots__ = ()
+    evaluated_class: ClassVar[Any]
+
+    @property
+    def func(self) -> Any:
+        return self.evaluated_class
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return (_typed, (type(self), self.args))  # type: ignore[attr-defined]
+
+
+class TypedAdd(_Typed, sympy.Add):
+    """A sum kept as typed: its terms in the user's order, nothing collected or cancelled
+    (``TypedAdd(w1*x, b1, evaluate=False)``)."""
+
+    __slots__ = ()
+    evaluated_class = sympy.Add
+
+
+class TypedMul(_Typed, sympy.Mul):
+    """A product kept as typed (``w·h``, ``2x·v``); a negative one has a single −1 in front
+    (``calculus.typed.typed_mul`` builds it so)."""
+
+    __slots__ = ()
+    evaluated_class = sympy.Mul
+
+    def __neg__(self) -> Any:
+        # −(w·h) stays typed: a printer negates a term to write it after " − ".
+        args = self.args[1:] if self.args[0] == -1 else (sympy.S.NegativeOne, *self.args)
+        return args[0] if len(args) == 1 else TypedMul(*args, evaluate=False)
+
+
+def _typed(cls: Any, args: tuple[Any, ...]) -> Any:
+    return cls(*args, evaluate=False)
 
 
 # ---------------------------------------------------------------------------------------------

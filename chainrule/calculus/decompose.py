@@ -4,12 +4,19 @@ Rules (documented in the README):
 
 * In a bare expression every function application becomes an intermediate, and so does every
   compound argument of a function and every compound base or exponent of a power:
-  ``sin(x**2)`` → u = x², y = sin(u).
+  ``sin(x**2)`` → u = x², y = sin(u).  ``e^(…)`` is ``exp(…)``.  A quotient whose denominator
+  depends on a variable names its denominator and numerator when they are sums or products,
+  so a reciprocal is a power of a node and the quotient rule falls out of the paths:
+  ``(x^2+1)/(x^2-1)`` → u = x² + 1, v = x² − 1, y = u/v.  A power whose base and exponent
+  depend on the same variable is derived by logarithmic differentiation written as the chain
+  rule: ``x^x`` → u = ln(x), v = x·u, y = eᵛ (the node remembers that it was typed xˣ).
 * In a program the user's assignments set the granularity: each assignment is one node, and
   chainrule only names what is nested inside a function call on that line
   (``h = sigmoid(W1*x + b1)`` → u = W₁x + b₁, h = σ(u)).
-* A subexpression that occurs twice is one node.  Generated names never collide with the
-  user's symbols or functions.
+* Every definition is kept as typed (``calculus.typed``), beside the evaluated form the engine
+  differentiates.  A subexpression that occurs twice is one node.  Generated names share no
+  stem with the user's names (``calculus.names``).
+* ``0^u`` with a symbolic exponent is 0 where u > 0, and is taken as that (with a note).
 
 The walk over the Term tree is iterative, and every node's definition is a shallow sympy
 expression, so a 1000-deep composition never becomes a 1000-deep sympy object.
@@ -17,21 +24,26 @@ expression, so a 1000-deep composition never becomes a 1000-deep sympy object.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import sympy
 
 from chainrule.calculus.functions import FUNCTIONS
-from chainrule.errors import LimitError, MathError, ProgramError, VariableError
-from chainrule.model import FUNCTION_ARITIES, Assignment, Graph, Node, Program, Term
+from chainrule.calculus.names import rename
+from chainrule.calculus.nodes import NodeTable, Value, same
+from chainrule.calculus.typed import (
+    power,
+    typed_add,
+    typed_div,
+    typed_mul,
+    typed_neg,
+    typed_pow,
+)
+from chainrule.errors import MathError, ProgramError, VariableError
+from chainrule.model import FUNCTION_ARITIES, Assignment, Graph, Node, Note, Program, Term
 
 MAX_NODES = 20_000  # intermediates after decomposition
 MAX_INLINE_DEPTH = 12  # an inline subexpression deeper than this gets a name of its own
-MAX_EXACT_DIGITS = 10_000  # a constant power or factorial larger than this stays unevaluated
-
-_GENERATED = ("u", "v", "w", "p", "q", "r", "s", "t")
-_OUTPUT_NAMES = ("y", "f", "g", "L", "F", "out")
 
 
 def decompose(program: Program, *, of: str | None = None, real: bool = True) -> Graph:
@@ -49,6 +61,7 @@ def decompose(program: Program, *, of: str | None = None, real: bool = True) -> 
         ProgramError: a name used before it is defined, defined twice, or no assignment.
         VariableError: ``of`` names no assignment.
         LimitError: more than ``MAX_NODES`` intermediates.
+        MathError: the expression is undefined (a division by zero among constants).
     """
     return _Decomposer(program, real).run(of)
 
@@ -60,9 +73,8 @@ class _Decomposer:
         self.bare = program.is_expression
         self.assigned: dict[str, Assignment] = {}
         self.symbols: dict[str, sympy.Symbol] = {}
-        self.nodes: list[Node] = []  # generated names are placeholders until _rename
-        self.by_definition: dict[sympy.Expr, sympy.Symbol] = {}
-        self.generated = 0
+        self.table = NodeTable(program.source, self.assumptions, MAX_NODES)
+        self.notes: list[Note] = []
         self.functions = _function_names(program)
         self.defined: set[str] = set()
 
@@ -76,10 +88,12 @@ class _Decomposer:
             if assignment.name is not None:
                 self.defined.add(assignment.name)
         output = self._output_name(of)
-        nodes = _ancestors(self.nodes, output)
-        graph_nodes, renamed = self._rename(nodes, output)
+        nodes = _ancestors(self.table.nodes, output)
+        users = set(self.symbols) | self.functions
+        graph_nodes = rename(nodes, users, FUNCTIONS, self.assumptions)
+        renamed = {n.symbol for n in graph_nodes}
         inputs = sorted(
-            {s for n in graph_nodes for s in n.definition.free_symbols} - set(renamed.values()),
+            {s for n in graph_nodes for s in n.definition.free_symbols} - renamed,
             key=lambda s: s.name,
         )
         inputs = [s for s in inputs if s.name in self.symbols]
@@ -90,7 +104,7 @@ class _Decomposer:
             nodes=tuple(graph_nodes),
             output=graph_nodes[-1].name,
             symbols=table,
-            notes=program.notes,
+            notes=program.notes + tuple(dict.fromkeys(self.notes)),
         )
 
     # -- names -------------------------------------------------------------------------------
@@ -122,7 +136,7 @@ class _Decomposer:
 
     def _output_name(self, of: str | None) -> str:
         if of is None:
-            return self.nodes[-1].name
+            return self.table.nodes[-1].name
         if self.bare:
             raise VariableError("a single expression has no named output to choose", option="of")
         if of not in self.assigned:
@@ -142,7 +156,7 @@ class _Decomposer:
 
     def _assign(self, assignment: Assignment) -> None:
         root = assignment.value
-        values: dict[int, tuple[sympy.Expr, int]] = {}  # id(term) → (value, inline depth)
+        values: dict[int, Value] = {}  # id(term) → its value
         stack: list[tuple[Term, bool]] = [(root, False)]
         while stack:
             term, ready = stack.pop()
@@ -151,12 +165,12 @@ class _Decomposer:
                 stack.extend((arg, False) for arg in reversed(term.args))
                 continue
             if term.op == "symbol":
-                values[id(term)] = (self._use(term, assignment), 0)
+                values[id(term)] = same(self._use(term, assignment))
                 continue
             args = [values[id(a)] for a in term.args]
             try:
                 values[id(term)] = self._combine(term, args, is_root=term is root)
-                if values[id(term)][0].has(sympy.zoo, sympy.nan):
+                if values[id(term)].evaluated.has(sympy.zoo, sympy.nan):
                     raise MathError(
                         "the expression is undefined: it divides by zero (or is 0/0, ∞ − ∞, …)",
                         source=self.program.source,
@@ -170,10 +184,10 @@ class _Decomposer:
                     source=self.program.source,
                     column=term.column or None,
                 ) from exc
-        value, _ = values[id(root)]
+        value = values[id(root)]
         name = assignment.name or "\0out"
         sym = self._symbol(name) if assignment.name else sympy.Symbol(name, **self.assumptions)
-        self._add_node(name, sym, value, by_user=assignment.name is not None)
+        self.table.add(sym, value, by_user=assignment.name is not None)
 
     def _use(self, term: Term, assignment: Assignment) -> sympy.Expr:
         name = term.text
@@ -188,44 +202,87 @@ class _Decomposer:
             )
         return self._symbol(name)
 
-    def _combine(
-        self, term: Term, args: list[tuple[sympy.Expr, int]], *, is_root: bool
-    ) -> tuple[sympy.Expr, int]:
+    def _combine(self, term: Term, args: list[Value], *, is_root: bool) -> Value:
         op = term.op
         if op == "number":
-            return _number(term.text), 0
+            return same(_number(term.text))
         if op == "constant":
-            return (sympy.pi if term.text == "pi" else sympy.E), 0
+            return same(sympy.pi if term.text == "pi" else sympy.E)
         if op in ("call", "apply"):
-            vals = [self._name_if_compound(v) for v in args]
-            value = self._call(term, vals)
-            if not is_root and _has_symbols(value) and not value.is_Symbol:
-                return self._generated(value), 0
-            return value, 0
+            return self._applied(
+                self._call(term, [self._name_if_compound(v) for v in args]), is_root
+            )
         if op == "pow":
-            if self.bare:
-                args = [(self._name_if_compound(a), 0) for a in args]
-            value = _power(args[0][0], args[1][0])
-        elif op == "add":
-            value = sympy.Add(*(a for a, _ in args))
+            return self._power(args[0], args[1], is_root)
+        if op == "div" and self.bare and _has_symbols(args[1].typed):
+            # A quotient: its sides are nodes, so the quotient rule falls out of the paths.
+            args = [self._name_value(a) if _is_sum_or_product(a.typed) else a for a in args]
+        typed = [a.typed for a in args]
+        evaluated = [a.evaluated for a in args]
+        if op == "add":
+            value = Value(typed_add(typed), sympy.Add(*evaluated))
         elif op == "mul":
-            value = sympy.Mul(*(a for a, _ in args))
+            value = Value(typed_mul(typed), sympy.Mul(*evaluated))
         elif op == "neg":
-            value = -args[0][0]
+            value = Value(typed_neg(typed[0]), -evaluated[0])
         elif op == "div":
-            value = args[0][0] / args[1][0]
+            value = Value(typed_div(*typed), evaluated[0] / evaluated[1])
         else:  # pragma: no cover - the parser only makes the ops above
             raise ProgramError(f"unsupported operation '{op}'", source=self.program.source)
-        depth = 1 + max((d for _, d in args), default=0)
-        if depth > MAX_INLINE_DEPTH and _has_symbols(value) and not is_root:
-            return self._generated(value), 0
-        return value, depth
+        depth = 1 + max(a.depth for a in args)
+        return self._inline(value, depth, is_root)
 
-    def _name_if_compound(self, arg: tuple[sympy.Expr, int]) -> sympy.Expr:
-        value = arg[0]
-        if value.is_Atom or not _has_symbols(value):
-            return value
-        return self._generated(value)
+    def _inline(self, value: Value, depth: int, is_root: bool) -> Value:
+        """``value`` kept inline, or named when it is deeper than ``MAX_INLINE_DEPTH``."""
+        if not _has_symbols(value.typed):
+            return same(value.evaluated)  # constants are evaluated (2*3 is 6)
+        if depth > MAX_INLINE_DEPTH and not is_root:
+            return same(self.table.generated(value))
+        return value._replace(depth=depth)
+
+    def _applied(self, value: sympy.Expr, is_root: bool) -> Value:
+        """A function application: a node of its own unless it is the whole definition."""
+        if not is_root and _has_symbols(value) and not value.is_Symbol:
+            return same(self.table.generated(same(value)))
+        return same(value)
+
+    def _power(self, base: Value, exponent: Value, is_root: bool) -> Value:
+        if base.evaluated is sympy.E:  # e^(…) is exp(…), in a program too
+            return self._applied(sympy.exp(self._name_if_compound(exponent)), is_root)
+        if self.bare:
+            base, exponent = self._name_value(base), self._name_value(exponent)
+            if self._share_an_input(base.typed, exponent.typed):
+                return self._logarithmic(base.typed, exponent.typed, is_root)
+        typed = typed_pow(base.typed, exponent.typed)
+        evaluated = power(base.evaluated, exponent.evaluated)
+        if evaluated.is_Pow and evaluated.base.is_zero:
+            # 0^u, u's sign unknown to sympy, is 0 where u > 0 and undefined where u < 0: taken
+            # as 0, which also gives the derivative 0 rather than sympy's nan (0^u·ln 0).
+            self.notes.append(Note("zero_power"))
+            evaluated = sympy.Integer(0)
+        return self._inline(Value(typed, evaluated), 1 + max(base.depth, exponent.depth), is_root)
+
+    def _logarithmic(self, base: sympy.Expr, exponent: sympy.Expr, is_root: bool) -> Value:
+        """u^v as e^w with w = v·ln u: the chain rule then shows both of u^v's derivatives."""
+        logarithm = self.table.generated(same(sympy.log(base)))
+        product = self.table.generated(
+            Value(typed_mul([exponent, logarithm]), exponent * logarithm)
+        )
+        value = sympy.exp(product)
+        self.table.written[value] = typed_pow(base, exponent)
+        return self._applied(value, is_root)
+
+    def _share_an_input(self, base: sympy.Expr, exponent: sympy.Expr) -> bool:
+        return bool(self.table.inputs(base) & self.table.inputs(exponent))
+
+    def _name_value(self, value: Value) -> Value:
+        return same(self._name_if_compound(value))
+
+    def _name_if_compound(self, value: Value) -> sympy.Expr:
+        # 1·x is x; but x − x, which evaluates to 0, is a node: it still depends on x.
+        if value.typed.is_Atom or value.evaluated.is_Symbol or not _has_symbols(value.typed):
+            return value.evaluated
+        return self.table.generated(value)
 
     def _call(self, term: Term, args: list[sympy.Expr]) -> sympy.Expr:
         if term.op == "apply":
@@ -241,70 +298,13 @@ class _Decomposer:
             return sympy.factorial(args[0], evaluate=False)
         return constructor(*args)
 
-    def _generated(self, value: sympy.Expr) -> sympy.Symbol:
-        existing = self.by_definition.get(value)
-        if existing is not None:
-            return existing
-        self.generated += 1
-        name = f"\0{self.generated}"
-        sym = sympy.Symbol(name, **self.assumptions)
-        self._add_node(name, sym, value, by_user=False)
-        return sym
 
-    def _add_node(self, name: str, sym: sympy.Symbol, value: sympy.Expr, by_user: bool) -> None:
-        if len(self.nodes) >= MAX_NODES:
-            raise LimitError(
-                f"the computation has more than {MAX_NODES:,} intermediates",
-                source=self.program.source,
-            )
-        parents = tuple(sorted(s.name for s in value.free_symbols))
-        self.nodes.append(Node(name, sym, value, parents, by_user))
-        if not by_user:
-            self.by_definition[value] = sym
-
-    # -- naming the generated intermediates ---------------------------------------------------
-
-    def _rename(self, nodes: list[Node], output: str) -> tuple[list[Node], dict[str, sympy.Symbol]]:
-        taken = set(self.symbols) | set(self.functions) | set(FUNCTIONS)
-        placeholders = [n.name for n in nodes if not n.named_by_user and n.name != "\0out"]
-        names = iter(_fresh_names(len(placeholders), taken))
-        new_names = {p: next(names) for p in placeholders}
-        if nodes[-1].name == "\0out":
-            used = taken | set(new_names.values())
-            new_names["\0out"] = next(n for n in _OUTPUT_NAMES if n not in used)
-        mapping = {
-            n.symbol: sympy.Symbol(new_names[n.name], **self.assumptions)
-            for n in nodes
-            if n.name in new_names
-        }
-        renamed: dict[str, sympy.Symbol] = {}
-        out: list[Node] = []
-        for n in nodes:
-            sym = mapping.get(n.symbol, n.symbol)
-            definition = n.definition.xreplace(mapping) if mapping else n.definition
-            parents = tuple(sorted(s.name for s in definition.free_symbols))
-            out.append(Node(sym.name, sym, definition, parents, n.named_by_user))
-            renamed[sym.name] = sym
-        return out, renamed
+def _is_sum_or_product(expr: sympy.Expr) -> bool:
+    return bool(expr.is_Add or expr.is_Mul) and _has_symbols(expr)
 
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
-
-
-def _fresh_names(count: int, taken: set[str]) -> list[str]:
-    """Short names for generated intermediates: u, v, w, … while they suffice, else u1, u2, …."""
-    short = [n for n in _GENERATED if n not in taken]
-    if count <= len(short):
-        return short[:count]
-    names: list[str] = []
-    i = 0
-    while len(names) < count:
-        i += 1
-        candidate = f"u{i}"
-        if candidate not in taken:
-            names.append(candidate)
-    return names
 
 
 def _ancestors(nodes: list[Node], output: str) -> list[Node]:
@@ -343,30 +343,6 @@ def _number(text: str) -> sympy.Expr:
     if "." in text:
         return sympy.Rational(text)
     return sympy.Integer(int(text))
-
-
-def _power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
-    """base**exponent, left unevaluated when evaluating it would make a gigantic number."""
-    if base.is_Number and exponent.is_Number and not _small_power(base, exponent):
-        return sympy.Pow(base, exponent, evaluate=False)
-    if (base.is_Number or base.is_Pow) and exponent.is_Pow and not exponent.free_symbols:
-        return sympy.Pow(base, exponent, evaluate=False)
-    if base.is_Pow and base.args[0].is_Number and not base.free_symbols and exponent.is_Number:
-        return sympy.Pow(base, exponent, evaluate=False)
-    return sympy.Pow(base, exponent)
-
-
-def _small_power(base: sympy.Expr, exponent: sympy.Expr) -> bool:
-    if not exponent.is_Rational or base.is_Float:
-        return bool(abs(exponent) < 1000)
-    try:
-        magnitude = abs(float(base))
-    except (OverflowError, TypeError):
-        return False
-    if magnitude in (0.0, 1.0):
-        return True
-    digits = abs(float(exponent)) * abs(math.log10(magnitude)) if magnitude else 0
-    return digits < MAX_EXACT_DIGITS
 
 
 def _arity_text(arities: Sequence[int]) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 import sympy
 from sympy.core.function import AppliedUndef
 
+from chainrule.calculus.typed import write_out
 from chainrule.errors import VariableError
 from chainrule.model import (
     Adjoint,
@@ -83,9 +84,15 @@ class _Engine:
         self.edges_from: dict[str, list[LocalDerivative]] = {}
         for f in factors.values():
             self.edges_from.setdefault(f.wrt, []).append(f)
-        full, full_size, full_depth = self._full_expressions()
-        # Intermediates written in the inputs, shared by every variable's result.
-        self.written_out = {self.symbol[n]: e for n, e in full.items()}
+        full, typed, full_size, full_depth = self._full_expressions()
+        # Intermediates written in the inputs, shared by every variable's result; a node derived
+        # in a rewritten form (e^w for u^v) is written back as typed wherever it appears whole.
+        self.written_out: dict[sympy.Expr, sympy.Expr] = {
+            self.symbol[n]: e for n, e in full.items()
+        }
+        self.written_out |= {
+            n.value: full[n.name] for n in graph.nodes if n.written is not None and n.name in full
+        }
         adjoints = self._reverse_pass(relevant, factors, full_size)
         out = graph.output
         chains = [self._chain_rule(w, adjoints, full_size, full_depth) for w in self.wrt]
@@ -100,7 +107,7 @@ class _Engine:
             graph=graph,
             wrt=self.wrt,
             steps=tuple(steps),
-            expression=full.get(out),
+            expression=typed.get(out),
             expression_size=full_size[out],
             notes=graph.notes + tuple(notes),
         )
@@ -132,7 +139,7 @@ class _Engine:
                 continue
             for parent in node.parents:
                 if parent in relevant:
-                    derivative = local_derivative(node.definition, self.symbol[parent])
+                    derivative = local_derivative(node.value, self.symbol[parent])
                     factors[(node.name, parent)] = LocalDerivative(node.name, parent, derivative)
         return factors
 
@@ -187,18 +194,30 @@ class _Engine:
 
     def _full_expressions(
         self,
-    ) -> tuple[dict[str, sympy.Expr], dict[str, int], dict[str, int]]:
-        """Each node written in the inputs, while small; sizes and depths always (as numbers)."""
+    ) -> tuple[dict[str, sympy.Expr], dict[str, sympy.Expr], dict[str, int], dict[str, int]]:
+        """Each node written in the inputs while small, evaluated (for the maths) and as typed
+        (for a reader: |x|³ stays |x|³); sizes and depths always (as numbers).
+
+        The typed forms never enter sympy's evaluation: its functions assume canonical
+        arguments (cos of a product π·π·x as typed is not cos(π²x) to them).
+        """
         full: dict[str, sympy.Expr] = {}
+        typed: dict[str, sympy.Expr] = {}
         size: dict[str, int] = {}
         depth: dict[str, int] = {}
         for node in self.graph.nodes:
-            s, d = _substituted_size(node.definition, size, depth)
+            shown = node.definition if node.written is None else node.written
+            value = node.value if node.written is None else node.written.func(*shown.args)
+            s, d = _substituted_size(value, size, depth)
             size[node.name], depth[node.name] = s, d
             if s <= RESULT_MAX_NODES and d <= RESULT_MAX_DEPTH:
-                mapping = {self.symbol[p]: full[p] for p in node.parents if p in full}
-                full[node.name] = _substitute(node.definition, mapping)
-        return full, size, depth
+                names = {sym.name for sym in shown.free_symbols | value.free_symbols}
+                full[node.name] = _substitute(
+                    value, {self.symbol[p]: full[p] for p in names & full.keys()}
+                )
+                mapping = {self.symbol[p]: typed[p] for p in names & typed.keys()}
+                typed[node.name] = write_out(shown, mapping)
+        return full, typed, size, depth
 
     def _chain_rule(
         self,
@@ -243,13 +262,16 @@ def local_derivative(definition: sympy.Expr, variable: sympy.Symbol) -> sympy.Ex
     Returns:
         The derivative; for ``f(variable)`` with a known ``f`` it is ``f``'s own ``fdiff``
         (σ(a)(1 − σ(a)) for the sigmoid), skipping sympy's ``Derivative`` machinery, which
-        costs ten times more and returns the same expression.
+        costs ten times more and returns the same expression.  A function whose derivative
+        sympy knows only through ``diff`` (sign′ = 2δ, 0 away from 0, as H′ = δ) goes
+        through ``diff``.
     """
     if (
         isinstance(definition, sympy.Function)
         and not isinstance(definition, AppliedUndef)
         and definition.args == (variable,)
         and variable.is_real  # for complex arguments sympy's diff knows more (|z|′ is not sign)
+        and type(definition).fdiff is not sympy.Function.fdiff
     ):
         return definition.fdiff(1)
     return sympy.diff(definition, variable)

@@ -81,7 +81,8 @@ def _symbolic(derivation: Derivation) -> Derivation:
         return _skipped(derivation, Note("abstract_too_large"))
     symbols = derivation.graph.symbols
     for chain in chains:
-        oracle = sympy.diff(expression, symbols[chain.wrt]) if chain.wrt in symbols else 0
+        # The expression is as typed (unevaluated): evaluated before sympy differentiates it.
+        oracle = sympy.diff(expression.doit(), symbols[chain.wrt]) if chain.wrt in symbols else 0
         if chain.result is None or sympy.simplify(chain.result - oracle) != 0:
             # sympy could not prove it either way: say so rather than claim a check.
             return _skipped(derivation, Note("symbolic_undecided"))

@@ -63,6 +63,11 @@ WORDING = {
     **_READ_WORDING,
     # calculus.engine
     "constant": "the expression has no variables: its derivative is 0",
+    # calculus.decompose
+    "zero_power": (
+        "a power of 0 is taken as 0 (its value for a positive exponent; for a negative one "
+        "it is undefined), so its derivative is 0"
+    ),
     # check.verify: why the cross-check could not decide
     "no_real_point": "not checked numerically: no sampled point has a real value",
     "abstract_too_large": "not checked: it holds abstract functions and is too large",

@@ -11,7 +11,9 @@ from chainrule.calculus.engine import differentiate, local_derivative
 from chainrule.calculus.functions import relu, sigmoid, softplus
 from chainrule.check.verify import verify
 from chainrule.errors import MathError, VariableError
-from chainrule.model import Term, Upstream
+from chainrule.model import Note, Term, Upstream
+from chainrule.read.program import parse
+from chainrule.render.printers import to_unicode
 from tests.helpers import (
     assert_close,
     call,
@@ -83,10 +85,8 @@ def test_random_expressions_match_sympy_diff(term: Term) -> None:
 
 
 # Found by a fresh (non-derandomized) draw: (π − π)^(π^x) is 0^(π^x) = 0, whose derivative is 0.
-# decompose names u = π^x as a real symbol, so 0^u no longer knows u > 0 and dy/du = 0^u·log 0
-# is nan: chainrule prints nan and the cross-check skips it ("no real point").  The cause is in
-# calculus (decompose/engine), not in the tests; strict, so the fix has to remove this marker.
-@pytest.mark.xfail(strict=True, reason="0^u with u = π^x named: d/du is nan, the oracle says 0")
+# decompose names u = π^x, whose sign it then cannot know; 0^u is taken as 0 (with a note), so
+# dy/du is 0 rather than sympy's 0^u·ln 0 = nan.
 def test_zero_to_a_positive_power_matches_sympy_diff() -> None:
     pi = Term("constant", text="pi")
     zero = op("add", pi, op("neg", pi))
@@ -168,6 +168,51 @@ def test_ml_local_derivatives_are_written_as_ml_people_write_them() -> None:
     assert local_derivative(sympy.tanh(a), a) == 1 - sympy.tanh(a) ** 2
     assert local_derivative(softplus(a), a) == sigmoid(a)
     assert local_derivative(sympy.Abs(a), a) == sympy.sign(a)
+    # sign′ is 0 away from 0, written as H′ is: sympy's 2δ, never an unevaluated ∂/∂a sign(a)
+    assert local_derivative(sympy.sign(a), a) == 2 * sympy.DiracDelta(a)
+    assert local_derivative(sympy.Heaviside(a), a) == sympy.DiracDelta(a)
+
+
+def test_sign_times_its_argument_is_derived_and_checked() -> None:
+    d = verify(differentiate(decompose(parse("sign(x)*x")), ["x"]))
+    (chain,) = d.chain_rules
+    x = real("x")
+    assert not chain.in_intermediates.has(sympy.Derivative)
+    assert chain.result == 2 * x * sympy.DiracDelta(x) + sympy.sign(x)
+    assert d.verified == "numeric"
+
+
+def test_zero_to_the_variable_is_zero_with_a_note() -> None:
+    d = verify(differentiate(decompose(parse("0^x + x")), ["x"]))
+    assert d.chain_rules[0].result == 1 and d.notes == (Note("zero_power"),)
+    assert d.verified == "numeric"
+
+
+def test_local_factors_are_taken_of_the_evaluated_definition() -> None:
+    d = differentiate(decompose(parse("1/(x^2+1)^3")), ["x"])
+    u = real("u")
+    assert [f.derivative for f in d.local_derivatives] == [-3 / u**4, 2 * real("x")]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("|x|^3", "|x|³"), ("sin(-x)", "sin(−x)"), ("x - x + 1", "x − x + 1"),
+     ("a1 = w1*x + b1; L = 1 + a1^2", "1 + (w₁·x + b₁)²"), ("(x+1)^x", "(x + 1)ˣ")],
+)  # fmt: skip
+def test_the_expression_in_the_inputs_is_what_was_typed(text: str, shown: str) -> None:
+    d = differentiate(decompose(parse(text)), ["x"])
+    assert d.expression is not None and to_unicode(d.expression) == shown
+
+
+@pytest.mark.parametrize("text", ["x^x", "(x+1)^x", "x^(2x)", "sin(x)^cos(x)", "x^x^x"])
+def test_a_power_by_logarithms_is_written_back_as_typed(text: str) -> None:
+    prog = parse(text)
+    graph = decompose(prog)
+    d = differentiate(graph, ["x"])
+    (chain,) = d.chain_rules
+    assert chain.path_count >= 2 and chain.result is not None  # base and exponent
+    assert not chain.result.has(sympy.exp)  # e^(v·ln u) is written u^v again
+    check_against_oracle(prog, to_sympy(prog.assignments[0].value))
 
 
 def _sigmoid_chain(n: int):

@@ -25,6 +25,17 @@ EXAMPLES: dict[str, tuple[str, list[str] | None]] = {
     "network_W1": ("(W2*sigmoid(W1*x + b1) + b2 - y)**2/2", ["W1"]),
     "program_W1": (PROGRAM, ["W1"]),
     "program_all": (PROGRAM, ["W1", "W2", "b1", "b2"]),
+    # the classic exercises of a chain-rule section, each showing its chain
+    "reciprocal": ("1/(x^2+1)", None),
+    "quotient": ("(x^2+1)/(x^2-1)", None),
+    "x_to_the_x": ("x^x", None),
+    "x_plus_1_to_the_x": ("(x+1)^x", None),
+    "logistic_latex": (r"\frac{1}{1+e^{-x}}", None),
+    "abs_x_cubed": ("|x|^3", None),
+    "two_x_sin_3x": ("2x sin(3x)", None),
+    # the order typed kept in a program's intermediates
+    "program_typed_order": ("a1 = w1*x + b1; h1 = sigmoid(a1); z = w*h1; L = (z - y)^2/2", ["w1"]),
+    "product_w_h": ("z = w*h", ["w", "h"]),
 }
 # Small networks whose derivations are wide: binary cross-entropy, and a residual connection.
 NETWORKS = {

@@ -18,6 +18,8 @@ import sympy
 from sympy.core.function import AppliedUndef
 from sympy.printing.printer import Printer
 
+from chainrule.model import TypedAdd, TypedMul
+
 
 def _rank(factor: Any) -> int:
     """Where a factor goes in a product: number, constant, symbol/power, call, bracketed sum."""
@@ -51,12 +53,14 @@ def split_mul(expr: Any) -> tuple[bool, list[Any], list[Any]]:
         Whether it carries a minus sign, then the factors above and below the fraction bar:
         numbers first, then constants, symbols and powers, calls, bracketed sums.
     """
-    negative = expr.could_extract_minus_sign()
-    if negative:
-        expr = -expr
+    if isinstance(expr, TypedMul):
+        negative, args = typed_sign(expr)
+    else:
+        negative = expr.could_extract_minus_sign()
+        args = list(sympy.Mul.make_args(-expr if negative else expr))
     numer: list[Any] = []
     denom: list[Any] = []
-    for arg in sympy.Mul.make_args(expr):
+    for arg in args:
         if arg.is_Rational and not arg.is_Integer:
             if arg.p != 1:
                 numer.append(sympy.Integer(arg.p))
@@ -68,6 +72,22 @@ def split_mul(expr: Any) -> tuple[bool, list[Any], list[Any]]:
     numer.sort(key=_rank)  # stable: sympy's order within a rank
     denom.sort(key=_rank)
     return negative, numer, denom
+
+
+def typed_sign(expr: TypedMul) -> tuple[bool, list[Any]]:
+    """A product as typed without its signs, taken off by hand: ``-expr`` would evaluate it
+    and lose the order typed.
+
+    Args:
+        expr: the product.
+
+    Returns:
+        Whether it is negative, and its factors with negative numbers made positive and ones
+        left out.
+    """
+    negative = sum(1 for a in expr.args if a.is_Number and a.is_negative) % 2 == 1
+    args = [-a if a.is_Number and a.is_negative else a for a in expr.args]
+    return negative, [a for a in args if a is not sympy.S.One]
 
 
 def prime_form(expr: Any) -> tuple[str, int, Any] | None:
@@ -109,8 +129,10 @@ def sympy_order(printer: Any, expr: Any, order: Any) -> list[Any]:
         order: the order sympy's printers pass on, usually None.
 
     Returns:
-        The terms.
+        The terms; a sum kept as typed (``TypedAdd``) in the order typed.
     """
+    if isinstance(expr, TypedAdd):
+        return list(expr.args)
     try:
         return list(Printer._as_ordered_terms(printer, expr, order=order))
     except (OverflowError, ValueError, MemoryError):
@@ -118,11 +140,13 @@ def sympy_order(printer: Any, expr: Any, order: Any) -> list[Any]:
 
 
 class ReadableOrder:
-    """Mixin for the printers people read: positive terms first (``z − y``, not sympy's
-    ``−y + z``), otherwise sympy's order."""
+    """Mixin for the printers people read: a sum as typed in the order typed; any other sum
+    positive terms first (``z − y``, not sympy's ``−y + z``), otherwise in sympy's order."""
 
     def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Any]:
         terms = sympy_order(self, expr, order)
+        if isinstance(expr, TypedAdd):
+            return terms
         return [t for t in terms if not t.could_extract_minus_sign()] + [
             t for t in terms if t.could_extract_minus_sign()
         ]

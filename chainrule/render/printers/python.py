@@ -26,10 +26,11 @@ from typing import Any
 
 import sympy
 from sympy.core.function import AppliedUndef
+from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
-from chainrule.model import NameParts, Upstream
-from chainrule.render.printers.common import doprint, sympy_order
+from chainrule.model import NameParts, TypedMul, Upstream
+from chainrule.render.printers.common import doprint, sympy_order, typed_sign
 
 # What ``parse_expr`` reads as something other than a symbol: Python's keywords, the names of
 # sympy's namespace (beta, gamma, I, N, S, Lambda …) and the builtins it adds (sum, id …).
@@ -104,6 +105,21 @@ class PythonPrinter(StrPrinter):  # type: ignore[misc]
 
     def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Any]:
         return sympy_order(self, expr, order)
+
+    def _print_TypedMul(self, expr: TypedMul) -> str:
+        # A product as typed keeps its factors in the order typed: w*h, not h*w; its sign in
+        # front (-x*2, not -1*x*2).
+        negative, args = typed_sign(expr)
+        if len(args) > 1:
+            saved = self._settings["order"]
+            self._settings["order"] = "none"
+            try:
+                text = str(super()._print_Mul(TypedMul(*args, evaluate=False)))
+            finally:
+                self._settings["order"] = saved
+        else:
+            text = str(self.parenthesize(args[0] if args else 1, PRECEDENCE["Mul"]))
+        return "-" + text if negative else text
 
 
 def to_python(expr: Any, names: dict[str, str] | None = None) -> str:

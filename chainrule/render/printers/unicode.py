@@ -167,8 +167,9 @@ class UnicodePrinter(ReadableOrder, StrPrinter):  # type: ignore[misc]
         out = ""
         for i, term in enumerate(self._as_ordered_terms(expr, order=order)):
             negative = term.could_extract_minus_sign()
-            text = self._print(-term if negative else term)
-            if term.is_Add:  # only in unevaluated sums
+            shown = -term if negative else term
+            text = self._print(shown)
+            if shown.is_Add:  # only in sums as typed: (a + b) + c, y − (x + 1)
                 text = f"({text})"
             if i == 0:
                 out = MINUS + text if negative else text
@@ -200,7 +201,8 @@ class UnicodePrinter(ReadableOrder, StrPrinter):  # type: ignore[misc]
         text = text or "1"
         if denom:
             bottom = self._join_factors(denom)
-            if len(denom) > 1:
+            single = not bottom.startswith("(") and (denom[0].is_Mul or "/" in bottom)
+            if len(denom) > 1 or single:  # 1/(2x) as typed, never 1/2x
                 bottom = f"({bottom})"
             if upstream:  # (∂L/∂r)/q: ∂L/∂r/q would stack two slashes
                 text = f"({text})"
