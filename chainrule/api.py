@@ -5,6 +5,7 @@ Everything the CLI does, callable from Python without click: ``derive`` then ``s
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 
 from chainrule.calculus.decompose import decompose
@@ -12,8 +13,8 @@ from chainrule.calculus.engine import differentiate
 from chainrule.calculus.simplify import simplify_results
 from chainrule.check.verify import verify
 from chainrule.errors import VariableError
-from chainrule.model import Derivation, Graph
-from chainrule.read.program import parse
+from chainrule.model import Derivation, Graph, NameParts, Program
+from chainrule.read.program import parse, read_name, typed_name
 
 
 def derive(
@@ -45,7 +46,8 @@ def derive(
         ParseError, ProgramError, VariableError, LimitError: bad input (exit code 2).
         VerificationError: the numerical cross-check failed (a bug; exit code 70).
     """
-    graph = decompose(parse(text, syntax=syntax, functions=functions), of=of, real=real)
+    program = parse(text, syntax=syntax, functions=functions)
+    graph = decompose(program, of=None if of is None else output_name(program, of), real=real)
     derivation = differentiate(graph, resolve_wrt(graph, wrt))
     return verify(derivation) if check else derivation
 
@@ -79,7 +81,8 @@ def resolve_wrt(graph: Graph, wrt: Sequence[str] | str | None) -> tuple[str, ...
 
     Args:
         graph: the decomposed computation.
-        wrt: None, ``"all"``, a name, or several names (``"all"`` may be among them).
+        wrt: None, ``"all"``, a name, or several names (``"all"`` may be among them), as
+            typed (``θ``, ``ŷ``, ``c′``) or as the reader writes them (``theta``).
 
     Returns:
         Names in the order given (inputs sorted by name for ``all``), without repeats.
@@ -91,7 +94,8 @@ def resolve_wrt(graph: Graph, wrt: Sequence[str] | str | None) -> tuple[str, ...
     if wrt is None or (not isinstance(wrt, str) and len(wrt) == 0):
         if len(names) > 1:
             raise VariableError(
-                f"several variables ({', '.join(names)}): say which to differentiate by",
+                f"several variables ({', '.join(map(typed_name, names))}): say which to "
+                "differentiate by",
                 source=graph.source,
                 option="wrt",
             )
@@ -99,8 +103,30 @@ def resolve_wrt(graph: Graph, wrt: Sequence[str] | str | None) -> tuple[str, ...
     asked = [wrt] if isinstance(wrt, str) else list(wrt)
     chosen: list[str] = []
     for name in asked:
-        chosen.extend(names if name == "all" else [name])
+        chosen.extend(names if name == "all" else [read_name(name)])
     return tuple(dict.fromkeys(chosen))
+
+
+def output_name(program: Program, of: str) -> str:
+    """The assignment ``of`` names: as typed (``c′``) or read (``c__1``); a reassigned name
+    without primes means its last version, as it would after the program ran in code.
+
+    Args:
+        program: the parsed program.
+        of: the name the user gave.
+
+    Returns:
+        The name of the assignment (unchecked: ``decompose`` says when there is none).
+    """
+    name = read_name(of)
+    if NameParts.of(name).version:
+        return name
+    versions = [
+        a.name
+        for a in program.assignments
+        if a.name is not None and dataclasses.replace(NameParts.of(a.name), version=0).name == name
+    ]
+    return versions[-1] if versions else name
 
 
 def _free_name(graph: Graph) -> str:

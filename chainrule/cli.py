@@ -55,7 +55,7 @@ _OPTION_HINTS = {
     "budget": "see --memory and --timeout",
     "debug": "run again with --debug for the traceback",
 }
-_NOTE_FLAGS = {"simplify_timeout": "--timeout"}
+_NOTE_FLAGS = {"simplify_timeout": "--timeout", "product_call": "--func"}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

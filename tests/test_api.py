@@ -90,3 +90,18 @@ def test_simplify_is_exported_lazily_and_adds_the_simplified_form() -> None:
     x = real("x")
     assert d.chain_rules[0].simplified == sympy.cos(2 * x)
     assert d.verified == "numeric"
+
+
+def test_variables_and_outputs_are_named_as_typed() -> None:
+    hat = derive("h = sigmoid(w*x); L = (h - ŷ)^2", "ŷ")
+    assert hat.wrt == ("y__hat",)
+    assert derive("sin(θ)", "θ").wrt == ("theta",)
+    program = "c = x^2; c = c + 1; d = 2*c"
+    assert derive(program, of="c").output == "c__1"  # the last version, as code would have it
+    assert derive(program, of="c′").output == "c__1"
+    assert derive(program, of="c").chain_rules[0].result == 2 * sympy.Symbol("x", real=True)
+
+
+def test_several_variables_are_listed_as_typed() -> None:
+    with pytest.raises(VariableError, match=r"several variables \(theta, ŷ\)"):
+        derive("θ*ŷ")

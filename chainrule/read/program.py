@@ -8,11 +8,12 @@ Nothing here evaluates user text: a hand-written lexer (``read.lexer``, LaTeX in
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Iterable
 from typing import NoReturn
 
 from chainrule.errors import ChainruleError, LimitError, ParseError
-from chainrule.model import Assignment, NameParts, Note, Program, Term
+from chainrule.model import ACCENTS, Assignment, NameParts, Note, Program, Term
 from chainrule.read import statements
 from chainrule.read.expression import SIMPLE_NAME, ExpressionParser
 from chainrule.read.latex_lexer import LatexLexer
@@ -86,6 +87,24 @@ def read_name(text: str) -> str:
     if [t.kind for t in toks] != ["name", "sep", "end"]:
         return text
     return dataclasses.replace(NameParts.of(toks[0].text), version=version).name
+
+
+def typed_name(name: str) -> str:
+    """A name as a person types it, for messages: the inverse of ``read_name``.
+
+    Args:
+        name: a name as ``parse`` writes it (``y__hat_1``, ``c__2``, ``theta``).
+
+    Returns:
+        ``ŷ_1``, ``c″``, ``theta``: accents as combining marks, versions as primes.
+
+    >>> typed_name("y__hat_1"), typed_name("c__2"), typed_name("W_1")
+    ('ŷ_1', 'c″', 'W_1')
+    """
+    parts = NameParts.of(name)
+    shown = parts.stem + ACCENTS.get(parts.accent, "") + parts.rest
+    primes = "′" * parts.version if parts.version > 3 else "′″‴"[parts.version - 1]
+    return unicodedata.normalize("NFC", shown) + (primes if parts.version else "")
 
 
 def _statements(text: str, toks: list[Token], abstract: frozenset[str], latex: bool) -> Program:
