@@ -42,6 +42,18 @@ FUNCTION_ARITIES |= dict.fromkeys("silu gelu gelu_tanh mish selu softsign logsig
 FUNCTION_ARITIES |= {"leaky_relu": (1, 2), "elu": (1, 2), "hardtanh": (1, 2, 3)}
 
 
+def arity_text(arities: tuple[int, ...]) -> str:
+    """How many arguments a function takes, for a message.
+
+    >>> arity_text((1,)), arity_text((1, 2)), arity_text(FUNCTION_ARITIES["Max"])
+    ('1 argument', '1 or 2 arguments', '2 to 8 arguments')
+    """
+    if len(arities) == 1:
+        return f"{arities[0]} argument" + ("s" if arities[0] != 1 else "")
+    joint = " or " if len(arities) == 2 else " to "
+    return f"{arities[0]}{joint}{arities[-1]} arguments"
+
+
 @dataclass(frozen=True, eq=False)
 class Term:
     """One node of the parsed syntax tree.  Compared by identity: structural hashing of a

@@ -24,8 +24,6 @@ expression, so a 1000-deep composition never becomes a 1000-deep sympy object.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sympy
 
 from chainrule.calculus.functions import FUNCTIONS
@@ -40,7 +38,16 @@ from chainrule.calculus.typed import (
     typed_pow,
 )
 from chainrule.errors import MathError, ProgramError, VariableError
-from chainrule.model import FUNCTION_ARITIES, Assignment, Graph, Node, Note, Program, Term
+from chainrule.model import (
+    FUNCTION_ARITIES,
+    Assignment,
+    Graph,
+    Node,
+    Note,
+    Program,
+    Term,
+    arity_text,
+)
 
 MAX_NODES = 20_000  # intermediates after decomposition
 MAX_INLINE_DEPTH = 12  # an inline subexpression deeper than this gets a name of its own
@@ -290,7 +297,7 @@ class _Decomposer:
         constructor, arities = FUNCTIONS[term.text], FUNCTION_ARITIES[term.text]
         if len(args) not in arities:
             raise ProgramError(
-                f"{term.text}() takes {_arity_text(arities)}, not {len(args)}",
+                f"{term.text}() takes {arity_text(arities)}, not {len(args)}",
                 source=self.program.source,
                 column=term.column,
             )
@@ -343,10 +350,3 @@ def _number(text: str) -> sympy.Expr:
     if "." in text:
         return sympy.Rational(text)
     return sympy.Integer(int(text))
-
-
-def _arity_text(arities: Sequence[int]) -> str:
-    if len(arities) == 1:
-        n = arities[0]
-        return f"{n} argument" + ("s" if n != 1 else "")
-    return f"{arities[0]} to {arities[-1]} arguments"

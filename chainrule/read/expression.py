@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from chainrule.model import FUNCTION_ARITIES, Term
+from chainrule.model import FUNCTION_ARITIES, Term, arity_text
 from chainrule.read.complaints import Complaints
 from chainrule.read.frames import ADD, BINARY, MUL, POW_RIGHT, PREFIX, Frame, Val, leaf
 from chainrule.read.lexer import Token
@@ -335,10 +335,8 @@ class ExpressionParser(Complaints):
     def _call(self, frame: Frame, args: list[Val]) -> Val:
         allowed = (1,) if frame.base is not None else FUNCTION_ARITIES[frame.name]
         if len(args) not in allowed:
-            counts = f"{allowed[0]}" if len(allowed) == 1 else f"{allowed[0]} to {allowed[-1]}"
-            noun = "argument" if allowed == (1,) else "arguments"
             self.fail(
-                f"{frame.shown} takes {counts} {noun}, got {len(args)}",
+                f"{frame.shown} takes {arity_text(allowed)}, got {len(args)}",
                 frame.col,
                 "write max(a, b)" if frame.name in ("Max", "Min") else None,
             )

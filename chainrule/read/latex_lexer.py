@@ -182,12 +182,19 @@ class LatexLexer(Lexer):
         if self.peek() != "{":
             self.fail(f"\\{cmd} needs a name in braces, like \\{cmd}{{relu}}", col)
         self.pos += 1
-        start = self.pos
-        while self.peek() in LETTERS or (self.peek().isdigit() and self.peek().isascii()):
-            self.pos += 1
-        if self.pos == start or self.peek() != "}":
+        name = ""
+        while True:
+            c = self.peek()
+            if c in LETTERS or (c.isdigit() and c.isascii()) or (c == "_" and name):
+                name += c
+                self.pos += 1
+            elif c == "\\" and self.peek(1) == "_" and name:  # \operatorname{leaky\_relu}
+                name += "_"
+                self.pos += 2
+            else:
+                break
+        if not name or self.peek() != "}":
             self.fail(f"\\{cmd}{{…}} may hold only a name made of letters and digits", col)
-        name = "".join(self.chars[start : self.pos])
         self.pos += 1
         self._name(self._subscript(name), col)
 

@@ -227,6 +227,11 @@ class Lexer:
                 option="syntax",
                 value="latex",
             )
+        elif c in "'\"" and "".join(self.chars[: self.pos - 1]).rstrip().endswith("approximate="):
+            # PyTorch's gelu(x, approximate='tanh'): chainrule reads no strings, but has a name.
+            self.fail(
+                f"unexpected quote {c!r}", col, "for GELU's tanh approximation write gelu_tanh(x)"
+            )
         elif c in _REFUSED:
             message, hint = _REFUSED[c]
             self.fail(message, col, hint)

@@ -445,6 +445,7 @@ ERRORS = [
     ("sin(x, y)", "sin takes 1 argument, got 2", 1, None),
     ("max(x)", "max takes 2 to 8 arguments, got 1", 1, None),
     ("log_2(x, 3)", "log_2 takes 1 argument, got 2", 1, None),
+    ("log(x, 2, 3)", "log takes 1 or 2 arguments, got 3", 1, None),
     ("2 3", "missing operator before the number 3", 3, None),
     ("x 2", "missing operator before the number 2", 3, None),
     ("(x}", "mismatched '}': expected ')' to close '(' at column 1", 3, None),

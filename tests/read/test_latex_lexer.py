@@ -144,3 +144,20 @@ def test_accents_make_names(text: str, name: str) -> None:
 def test_an_accent_takes_one_letter(text: str) -> None:
     with pytest.raises(ParseError, match=r"takes one letter"):
         LatexLexer(text).run()
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (r"\operatorname{relu}", "relu"),
+        (r"\operatorname{leaky\_relu}", "leaky_relu"),  # LaTeX escapes _ in text
+        (r"\mathrm{log_sigmoid}", "log_sigmoid"),
+    ],
+)
+def test_text_names_may_hold_underscores(text: str, name: str) -> None:
+    assert tokens(text) == [f"name {name} 1"]
+
+
+def test_a_text_name_may_not_start_with_an_underscore() -> None:
+    with pytest.raises(ParseError, match="may hold only a name"):
+        LatexLexer(r"\operatorname{\_x}").run()

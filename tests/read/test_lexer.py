@@ -242,3 +242,15 @@ def test_each_token_knows_where_it_ends() -> None:
         ("theta_1", 1, 3), ("+", 4, 5), ("2.5", 6, 9), ("x", 9, 10), ("y__hat", 11, 12),
         ("sin", 13, 16),
     ]  # fmt: skip
+
+
+def test_pytorchs_gelu_keyword_gets_the_name_of_the_approximation() -> None:
+    with pytest.raises(ParseError) as caught:
+        Lexer("gelu(x, approximate='tanh')").run()
+    assert (caught.value.column, caught.value.hint) == (
+        21,
+        "for GELU's tanh approximation write gelu_tanh(x)",
+    )
+    with pytest.raises(ParseError) as other:
+        Lexer("f'(x)").run()
+    assert other.value.hint == "strings and primes (f') are not supported"
