@@ -17,7 +17,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from chainrule.calculus.typed import write_out
-from chainrule.errors import VariableError
+from chainrule.errors import MathError, VariableError
 from chainrule.model import (
     Adjoint,
     AdjointTerm,
@@ -332,9 +332,15 @@ def _substitute(expr: sympy.Expr, mapping: dict[sympy.Symbol, sympy.Expr]) -> sy
     """``expr`` with intermediates written out.  f′(u) with u = x + 1 must become
     Subs(f′(ξ), ξ, x + 1) — only ``subs`` knows that — while ``xreplace`` is much faster for
     everything else."""
-    if expr.has(sympy.Derivative):
-        return expr.subs(mapping, simultaneous=True)
-    return expr.xreplace(mapping)
+    try:
+        if expr.has(sympy.Derivative):
+            return expr.subs(mapping, simultaneous=True)
+        return expr.xreplace(mapping)
+    except (ValueError, TypeError) as exc:
+        # Written out, a factor can meet an argument sympy proves has no real value
+        # (H(√(−1 − x²)) for relu′): the input's fault, said in one line.
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise MathError(f"the expression has no real value here: {reason}") from exc
 
 
 def _upstream(out: str, child: str) -> sympy.Expr:

@@ -250,3 +250,11 @@ def test_gradient_with_respect_to_an_intermediate() -> None:
     chains = {c.wrt: c for c in d.chain_rules}
     assert chains["h"].in_intermediates == real("W2") * (real("z") - real("y"))
     assert d.verified == "numeric"
+
+
+@pytest.mark.parametrize("text", ["relu(sqrt(-1-x^2))", "leaky_relu(sqrt(-1-x^2))"])
+def test_a_factor_with_no_real_value_is_a_math_error(text: str) -> None:
+    from chainrule.api import derive
+
+    with pytest.raises(MathError, match="no real value"):
+        derive(text)
