@@ -73,7 +73,8 @@ def simplify(derivation: Derivation) -> Derivation:
     ('-sin(x)**2 + cos(x)**2', 'cos(2*x)')
     """
     simpler = simplify_results(derivation)
-    return simpler if simpler is derivation else verify(simpler)
+    # Only the new forms are checked: the rest of the derivation was, by ``derive``.
+    return simpler if simpler is derivation else verify(simpler, since=derivation)
 
 
 def resolve_wrt(graph: Graph, wrt: Sequence[str] | str | None) -> tuple[str, ...]:

@@ -7,12 +7,13 @@ inside the command, and it loads the library in its forked worker only.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
 import sys
-from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from typing import IO, TYPE_CHECKING, TypeVar
 
 import click
 
@@ -21,8 +22,10 @@ from chainrule.errors import EXIT_OK, ChainruleError, LimitError, ParseError
 from chainrule.read.notation import MAX_INPUT_CHARS, NOTATION_HELP  # no sympy: --help stays fast
 
 if TYPE_CHECKING:
-    from chainrule.model import Note
-    from chainrule.runner import Job
+    from chainrule.runner import Job, Outcome
+
+T = TypeVar("T")
+FORMATS = ["text", "latex", "json", "markdown"]
 
 DERIVE_EPILOG = (
     """\b
@@ -86,14 +89,12 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "latex", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
+    type=click.Choice(FORMATS),
+    help="Output format (default: text).",
 )
-@click.option("--latex", "fmt", flag_value="latex", help="Same as --format latex.")
-@click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
-@click.option("--markdown", "fmt", flag_value="markdown", help="Same as --format markdown.")
+@click.option("--latex", "as_latex", is_flag=True, help="Same as --format latex.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--markdown", "as_markdown", is_flag=True, help="Same as --format markdown.")
 @click.option("--standalone", is_flag=True, help="With --latex: a complete document for pdflatex.")
 @click.option(
     "--from",
@@ -134,19 +135,31 @@ def main() -> None:
     is_flag=True,
     help="Treat variables as complex (default: real, so d|x|/dx = sign(x)).",
 )
+@click.option(
+    "--jobs",
+    "jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Inputs from stdin derived at once, each in its own worker (default: the number of "
+    "CPUs). The output stays in input order.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks; run in this process.")
 def derive(
     expression: str | None,
     file: IO[bytes] | None,
     wrt: tuple[str, ...],
     of: str | None,
-    fmt: str,
+    fmt: str | None,
+    as_latex: bool,
+    as_json: bool,
+    as_markdown: bool,
     standalone: bool,
     syntax: str,
     functions: tuple[str, ...],
     timeout: float,
     memory_mb: int,
     complex_: bool,
+    jobs: int | None,
     debug: bool,
 ) -> None:
     """Show the chain rule applied to EXPRESSION, step by step.
@@ -161,6 +174,9 @@ def derive(
     """
     from chainrule.runner import Job
 
+    fmt = _output_format(fmt, latex=as_latex, json=as_json, markdown=as_markdown)
+    if standalone and fmt != "latex":
+        raise click.UsageError("--standalone makes a LaTeX document: use it with --latex")
     rich = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     job = Job(
         text="",
@@ -181,17 +197,29 @@ def derive(
     if file is not None:
         text = _read_file(file)
         if isinstance(text, ChainruleError):
-            click.echo(_error_text(text), err=True)
-            sys.exit(text.exit_code)
+            sys.exit(_failed("", text, job))
         sys.exit(_single(dataclasses.replace(job, text=text), debug))
     if expression is None and sys.stdin is not None and sys.stdin.isatty():
         raise click.UsageError("missing EXPRESSION (or pipe expressions on stdin)")
     if expression is None or expression == "-":
-        lines: Iterator[tuple[int, str | ChainruleError]] = _stdin_lines()
-        if sys.stderr.isatty():
-            lines = _with_progress(list(lines))
-        sys.exit(_batch(lines, job, debug))
+        lines: Iterable[tuple[int, str | ChainruleError]] = _stdin_lines()
+        length = None
+        if sys.stderr.isatty():  # a progress bar: its length first
+            lines = list(lines)
+            length = len(lines)
+        sys.exit(_batch(lines, job, debug, jobs or 0, length))
     sys.exit(_single(dataclasses.replace(job, text=expression), debug))
+
+
+def _output_format(fmt: str | None, **flags: bool) -> str:
+    """The one format asked for; a usage error when flags ask for different ones."""
+    asked = {name: f"--{name}" for name, given in flags.items() if given}
+    if fmt is not None:
+        asked.setdefault(fmt, f"--format {fmt}")
+    if len(asked) > 1:
+        given = " and ".join(asked.values())
+        raise click.UsageError(f"{given} ask for different output formats: choose one")
+    return next(iter(asked), "text")
 
 
 def _single(job: Job, debug: bool) -> int:
@@ -199,37 +227,54 @@ def _single(job: Job, debug: bool) -> int:
 
     outcome = run(job, debug=debug)
     if outcome.error is not None:
-        click.echo(_error_text(outcome.error), err=True)
-        return outcome.exit_code
+        return _failed(job.text, outcome.error, job)
     _emit(outcome.output, job)
-    for note in _stderr_notes(outcome.notes):
-        click.echo(f"note: {_note_text(note)}", err=True)
+    for note in _stderr_notes(outcome):
+        click.echo(f"note: {note}", err=True)
     return EXIT_OK
 
 
-def _batch(lines: Iterator[tuple[int, str | ChainruleError]], job: Job, debug: bool) -> int:
-    from chainrule.runner import Outcome, run
+def _failed(source: str, err: ChainruleError, job: Job) -> int:
+    """Report the error of the only input: on stderr, and as the JSON error object on stdout
+    when the output is JSON (as a failed stdin line is)."""
+    click.echo(_error_text(err), err=True)
+    if job.fmt == "json":
+        click.echo(_error_json(source, err))
+    return err.exit_code
 
+
+def _batch(
+    lines: Iterable[tuple[int, str | ChainruleError]],
+    job: Job,
+    debug: bool,
+    workers: int,
+    length: int | None,
+) -> int:
+    from chainrule.runner import run_many
+
+    items = (
+        ((number, text), dataclasses.replace(job, text=text))
+        if isinstance(text, str)
+        else ((number, ""), text)  # a line that could not be read
+        for number, text in lines
+    )
     status = EXIT_OK
     first = True
-    for number, text in lines:
-        if isinstance(text, str):
-            outcome = run(dataclasses.replace(job, text=text), debug=debug)
-            source = text
-        else:  # a line that could not be read
-            outcome, source = Outcome(error=text), ""
-        if outcome.error is not None:
-            status = max(status, outcome.exit_code)
-            click.echo(f"line {number}: {_error_text(outcome.error)}", err=True)
-            if job.fmt == "json":
-                click.echo(_error_json(source, outcome.error))
-            continue
-        if not first and job.fmt != "json":
-            click.echo("")
-        first = False
-        _emit(outcome.output, job)
-        for note in _stderr_notes(outcome.notes):
-            click.echo(f"line {number}: note: {_note_text(note)}", err=True)
+    with contextlib.closing(run_many(items, workers=workers, debug=debug)) as outcomes:
+        answers = outcomes if length is None else _with_progress(outcomes, length)
+        for (number, source), outcome in answers:
+            if outcome.error is not None:
+                status = max(status, outcome.exit_code)
+                click.echo(f"line {number}: {_error_text(outcome.error)}", err=True)
+                if job.fmt == "json":
+                    click.echo(_error_json(source, outcome.error))
+                continue
+            if not first and job.fmt != "json":
+                click.echo("")
+            first = False
+            _emit(outcome.output, job)
+            for note in _stderr_notes(outcome):
+                click.echo(f"line {number}: note: {note}", err=True)
     return status
 
 
@@ -261,26 +306,18 @@ def _error_json(source: str, err: ChainruleError) -> str:
     return json.dumps(error_line(source, err, hint=_hint(err)), ensure_ascii=False)
 
 
-def _stderr_notes(notes: list[Note]) -> list[Note]:
-    if not notes:
-        return []
-    from chainrule.render.notes import stderr_notes
-
-    return stderr_notes(notes)
-
-
-def _note_text(note: Note) -> str:
-    from chainrule.render.notes import note_text
-
-    flag = _NOTE_FLAGS.get(note.code)
-    return note_text(note) + (f" (see {flag})" if flag else "")
+def _stderr_notes(outcome: Outcome) -> list[str]:
+    """The notes the command line prints on stderr, worded, with the flag that would help."""
+    return [
+        s.text + (f" (see {_NOTE_FLAGS[s.code]})" if s.code in _NOTE_FLAGS else "")
+        for s in outcome.said
+        if s.stderr
+    ]
 
 
-def _with_progress(
-    lines: list[tuple[int, str | ChainruleError]],
-) -> Iterator[tuple[int, str | ChainruleError]]:
-    """The same lines, drawing a progress bar on stderr (only used when stderr is a terminal)."""
-    with click.progressbar(lines, label="deriving", file=sys.stderr) as bar:
+def _with_progress(outcomes: Iterator[T], length: int) -> Iterator[T]:
+    """The same answers, drawing a progress bar on stderr (only when stderr is a terminal)."""
+    with click.progressbar(outcomes, length=length, label="deriving", file=sys.stderr) as bar:
         yield from bar
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterable
+from typing import Any
 
+import pytest
 import sympy
 
 from chainrule.calculus.functions import FUNCTIONS
@@ -146,3 +148,25 @@ def definitions(expr: sympy.Expr) -> sympy.Expr:
         return e.rewrite(sympy.exp) if isinstance(e, (sigmoid, softplus)) else e
 
     return expr.replace(lambda e: isinstance(e, sympy.Function), expand)
+
+
+def hostile_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``api.derive`` hostile on two inputs, for the runner's budgets: "hang" never
+    finishes, "hog" allocates until the memory budget stops it; any other text derives."""
+    import time
+
+    import chainrule.api
+
+    real = chainrule.api.derive
+
+    def derive(text: str, *args: Any, **kwargs: Any) -> Any:
+        if text == "hang":
+            while True:
+                time.sleep(0.01)
+        if text == "hog":
+            blocks = []
+            while True:
+                blocks.append(bytearray(50 * 1024 * 1024))
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(chainrule.api, "derive", derive)

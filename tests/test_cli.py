@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from chainrule.cli import main
+from tests.helpers import hostile_inputs
 
 
 @pytest.fixture
@@ -424,3 +425,129 @@ def test_json_error_objects_carry_the_flag_hint(cli) -> None:
     result = cli("derive", "--json", "-", input="xy(x)\n")
     (record,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert record["error"]["hint"].endswith("use --func xy")
+
+
+# -- pipelines over the pool, and the edges of the flags (issue 9) -------------------------------
+
+# Lines whose answers take no time-boxed step, so that any two runs must print the same.
+PIPELINE = [
+    "sin(x^2)",
+    "sinx",
+    "sin(x +)",
+    "(3x^2+1)^4",
+    "1/(x^2+1)",
+    "ln(cos x)",
+    "x*y",
+    "sqrt(1 + tan(3x)^2)",
+    "x^x",
+    "(x^2+1)/(x^2-1)",
+    "x^2*e^(3x)",
+    "cos(x)^2 + sin(x)^2",
+    "tan(5x)^3",
+    "exp(sin(x^2))",
+]
+
+
+@pytest.mark.parametrize("fmt", ["--json", "--markdown"])
+def test_jobs_2_prints_what_jobs_1_prints_line_for_line(cli, fmt: str) -> None:
+    text = "".join(line + "\n" for line in PIPELINE)
+    one = cli("derive", fmt, "--jobs", "1", "-", input=text)
+    two = cli("derive", fmt, "--jobs", "2", "-", input=text)
+    assert one.exit_code == two.exit_code == 2  # two bad lines
+    assert two.stdout == one.stdout and two.stderr == one.stderr
+    if fmt == "--json":
+        records = [json.loads(line) for line in two.stdout.splitlines()]
+        assert [r["input"] for r in records] == PIPELINE
+        assert ["error" in r for r in records] == [line in ("sin(x +)", "x*y") for line in PIPELINE]
+    assert "line 2: note: read 'sinx' as sin x" in two.stderr
+    assert "line 3: error:" in two.stderr and "line 7: error:" in two.stderr
+
+
+def test_a_hostile_line_in_a_pipeline_leaves_every_other_line_intact(cli, monkeypatch) -> None:
+    hostile_inputs(monkeypatch)
+    # The other lines are products, which are not simplified: no answer here depends on time.
+    lines = ["sin(x^2)", "hang", "(3x^2+1)^4", "hog", "exp(sin(x^2))", "tan(5x)^3"]
+    budgets = ["--timeout", "1.5", "--memory", "400"]
+    result = cli("derive", "--json", "--jobs", "2", *budgets, "-", input="\n".join(lines))
+    assert result.exit_code == 2
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["input"] for r in records] == lines
+    assert records[1]["error"]["message"] == "gave up after 1.5 s (the time budget)"
+    assert records[3]["error"]["message"] == "ran out of memory (the budget is 400 MB)"
+    for line, record in zip(lines, records, strict=True):
+        if line not in ("hang", "hog"):
+            alone = cli("derive", "--json", *budgets, line)
+            assert record == json.loads(alone.stdout)
+    assert "line 2: error: gave up" in result.stderr and "line 4: error: ran out" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--json", "--latex"], "--latex and --json ask for different output formats"),
+        (["--markdown", "--latex"], "--latex and --markdown ask for different output formats"),
+        (["--format", "json", "--latex"], "--latex and --format json ask for different"),
+        (["--format", "text", "--markdown"], "--markdown and --format text ask for different"),
+        (["--standalone"], "--standalone makes a LaTeX document: use it with --latex"),
+        (["--json", "--standalone"], "--standalone makes a LaTeX document"),
+        (["--jobs", "0"], "Invalid value for '--jobs'"),
+    ],
+)
+def test_conflicting_or_pointless_flags_are_usage_errors(cli, args, message) -> None:
+    result = cli("derive", "sin(x)", *args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("Usage: ") and "derive [OPTIONS]" in result.stderr
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["--json", "--format", "json"], ["--latex", "--standalone", "--format", "latex"]]
+)
+def test_the_same_format_twice_is_no_conflict(cli, args) -> None:
+    assert cli("derive", "sin(x)", *args).exit_code == 0
+
+
+def test_one_bad_input_with_json_prints_the_error_object_as_a_stdin_line_does(
+    cli, tmp_path
+) -> None:
+    alone = cli("derive", "--json", "sinn(x)")
+    piped = cli("derive", "--json", "-", input="sinn(x)\n")
+    assert alone.exit_code == piped.exit_code == 2
+    assert json.loads(alone.stdout) == json.loads(piped.stdout)
+    assert json.loads(alone.stdout)["error"]["message"] == "unknown function 'sinn'"
+    assert alone.stderr.startswith("error: unknown function 'sinn'")
+    bad = tmp_path / "bad.chain"
+    bad.write_bytes(b"sin(\xff x)\n")
+    unreadable = cli("derive", "--json", "-f", str(bad))
+    assert unreadable.exit_code == 2
+    assert (
+        json.loads(unreadable.stdout)["error"]["message"] == "the file is not valid UTF-8 (byte 5)"
+    )
+    assert cli("derive", "sinn(x)").stdout == ""  # only JSON output gets the object
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# nothing but a comment\n"])
+def test_an_empty_stdin_is_a_quiet_success(cli, text: str) -> None:
+    result = cli("derive", "--json", "-", input=text)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_a_pipeline_never_loads_sympy_in_the_command_line_process() -> None:
+    # Workers load the library; notes reach the parent worded, so it never unpickles a Note.
+    probe = (
+        "import sys\nfrom chainrule.cli import main\n"
+        "try:\n    main(['derive', '--json', '--jobs', '2', '-'], standalone_mode=False)\n"
+        "except SystemExit as stop:\n    assert stop.code == 0, stop.code\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sympy', 'mpmath')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        input="sinx\nsin(x)/x\nx^x\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    *answers, loaded = done.stdout.splitlines()
+    assert len(answers) == 3 and loaded == "[]"
+    assert "note: read 'sinx' as sin x" in done.stderr

@@ -28,12 +28,17 @@ TOLERANCE = mpmath.mpf(10) ** -12
 ATTEMPTS = 8
 
 
-def verify(derivation: Derivation, *, seed: int = 2024) -> Derivation:
+def verify(
+    derivation: Derivation, *, seed: int = 2024, since: Derivation | None = None
+) -> Derivation:
     """Check ``derivation`` at random points; return it with ``verified`` set.
 
     Args:
         derivation: from ``engine.differentiate``.
         seed: the random points are reproducible for a given seed.
+        since: the same derivation as checked numerically before (``simplify`` then added
+            ``simplified`` forms): only the forms added since are checked, each against its
+            checked result; where that finds no point, the whole derivation is.
 
     Returns:
         The same derivation, ``verified="numeric"``, or ``"skipped"`` with a note when no
@@ -46,13 +51,23 @@ def verify(derivation: Derivation, *, seed: int = 2024) -> Derivation:
     if any(n.definition.atoms(AppliedUndef) for n in graph.nodes):
         return _symbolic(derivation)
     rng = random.Random(seed)
+    added = None
+    if since is not None and since.verified == "numeric":
+        before = {c.wrt: c.simplified for c in since.chain_rules}
+        added = [c for c in derivation.chain_rules if c.simplified is not before.get(c.wrt)]
     for attempt in range(ATTEMPTS):
         point = _point(graph.inputs, rng, attempt)
         try:
-            _check_with_retry(derivation, point, rng)
+            if added is None:
+                _check_with_retry(derivation, point, rng)
+            for chain in added or ():
+                what = f"simplified of d/d{chain.wrt}"
+                _agree_with_retry(chain.simplified, chain.result, point, what, derivation)
         except UndefinedError:
             continue
         return dataclasses.replace(derivation, verified="numeric")
+    if added is not None:
+        return verify(derivation, seed=seed)
     return _skipped(derivation, Note("no_real_point"))
 
 
@@ -67,6 +82,21 @@ def _check_with_retry(derivation: Derivation, point: Mapping[Any, Any], rng: ran
         with mpmath.workdps(digits):
             try:
                 _check_at(derivation, point, rng)
+                return
+            except VerificationError:
+                if digits == DIGITS[-1]:
+                    raise
+
+
+def _agree_with_retry(
+    form: Any, checked: Any, point: Mapping[Any, Any], what: str, derivation: Derivation
+) -> None:
+    """``form`` and the already checked ``checked`` agree at ``point``, at each precision in
+    ``DIGITS`` until one does (see ``_check_with_retry``)."""
+    for digits in DIGITS:
+        with mpmath.workdps(digits):
+            try:
+                _agree(evaluate(form, point), evaluate(checked, point), what, derivation)
                 return
             except VerificationError:
                 if digits == DIGITS[-1]:

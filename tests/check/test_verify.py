@@ -211,3 +211,27 @@ def test_points_are_reproducible_for_a_seed(monkeypatch) -> None:
     verify(d, seed=6)
     assert points[0] == points[1] != points[2]
     assert all(0.2 <= float(v) <= 1.4 for v in points[0].values())
+
+
+def _simplified(d: Derivation, form: sympy.Expr) -> Derivation:
+    steps = tuple(
+        dataclasses.replace(s, simplified=form) if isinstance(s, ChainRule) else s for s in d.steps
+    )
+    return dataclasses.replace(d, steps=steps)
+
+
+def test_since_checks_only_the_forms_added_since(monkeypatch: pytest.MonkeyPatch) -> None:
+    checked = derive("sin(x)*cos(x)")
+    x = checked.graph.symbols["x"]
+
+    def whole_check(*args: object) -> None:
+        raise AssertionError("the derivation was checked again")
+
+    monkeypatch.setattr(verify_module, "_check_at", whole_check)
+    right = verify(_simplified(checked, sympy.cos(2 * x)), since=checked)
+    assert right.verified == "numeric"
+    with pytest.raises(VerificationError, match="simplified of d/dx"):
+        verify(_simplified(checked, sympy.sin(2 * x)), since=checked)
+    # Not checked numerically before: the whole derivation is.
+    with pytest.raises(AssertionError, match="checked again"):
+        verify(_simplified(checked, sympy.cos(2 * x)), since=unchecked("sin(x)*cos(x)"))

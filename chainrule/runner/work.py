@@ -1,0 +1,188 @@
+"""The work itself, as every worker does it (in this process, a forked child or a pool's
+worker): derive, render, simplify; the budgets a worker sets on itself; and the frames that
+carry jobs and messages over pipes."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from chainrule.errors import ChainruleError, LimitError
+from chainrule.runner.job import Job, Said, internal
+
+if TYPE_CHECKING:
+    from chainrule.model import Derivation, Note
+
+Send = Callable[[dict[str, Any]], None]
+_HEADER = struct.Struct("!I")
+
+
+def work(job: Job, send: Send) -> None:
+    """Parse, derive, check and render ``job``; ``send`` each finished output.
+
+    The exact output goes first, with the note that simplifying ran out of time: it is the
+    answer if the worker is stopped while simplifying.  Then the final output, simplified
+    when a simpler form was found.
+
+    Args:
+        job: what to derive and how to render it.
+        send: called with ``{"output", "said", "final"}`` messages.
+
+    Raises:
+        ChainruleError: bad input, a limit, or a failed cross-check.
+    """
+    from chainrule.api import derive, simplify
+    from chainrule.model import Note
+
+    derivation = derive(
+        job.text,
+        job.wrt or None,
+        of=job.of,
+        syntax=job.syntax,
+        functions=job.functions,
+        real=job.real,
+    )
+    exact = render_output(derivation, job)
+    notes = said(derivation.notes)
+    send({"output": exact, "said": notes + said([Note("simplify_timeout")]), "final": False})
+    simpler = simplify(derivation)
+    if simpler is derivation:
+        send({"output": exact, "said": notes, "final": True})
+    else:
+        send({"output": render_output(simpler, job), "said": said(simpler.notes), "final": True})
+
+
+def attempt(job: Job, send: Send) -> bool:
+    """``work``, with every failure sent as an error message instead of raised.
+
+    Args:
+        job: the job.
+        send: as for ``work``; an error is sent as ``{"error", "final"}``.
+
+    Returns:
+        True when the process that ran it should not run another job: it ran out of memory,
+        of stack, or into a bug that may have left its state broken.
+    """
+    try:
+        work(job, send)
+    except ChainruleError as err:
+        send({"error": err, "final": True})
+    except MemoryError:
+        message = f"ran out of memory (the budget is {job.memory_mb} MB)"
+        send({"error": LimitError(message, option="memory"), "final": True})
+        return True
+    except RecursionError:
+        send({"error": LimitError("the input is nested too deeply to derive"), "final": True})
+        return True
+    except Exception as exc:  # a bug: report it, never a traceback
+        send({"error": internal(exc), "final": True})
+        return True
+    return False
+
+
+def said(notes: tuple[Note, ...] | list[Note]) -> tuple[Said, ...]:
+    """Notes worded, as they travel to the command line.
+
+    Args:
+        notes: the library's notes.
+
+    Returns:
+        One ``Said`` per note, in order.
+    """
+    from chainrule.render.notes import note_text, stderr_notes
+
+    shown = stderr_notes(notes)
+    return tuple(Said(n.code, n.data, note_text(n), n in shown) for n in notes)
+
+
+def render_output(derivation: Derivation, job: Job) -> str:
+    """The derivation in the job's format, as the text to write to stdout.
+
+    Args:
+        derivation: a checked Derivation.
+        job: ``fmt``, ``standalone`` and ``width``.
+
+    Returns:
+        The output; ANSI-styled only for ``fmt="rich"``.
+    """
+    if job.fmt == "rich":
+        import io
+
+        from rich.console import Console
+
+        from chainrule.render.terminal import render_rich
+
+        buffer = io.StringIO()
+        console = Console(file=buffer, force_terminal=True, width=job.width)
+        console.print(render_rich(derivation))
+        return buffer.getvalue()
+    from chainrule.render import render
+
+    return render(derivation, job.fmt, standalone=job.standalone)
+
+
+def limit_self(job: Job) -> None:
+    """Set this process's memory budget, and a CPU-time backstop for one more job.
+
+    The parent keeps the wall clock; RLIMIT_CPU (soft, counted from the CPU time used so far,
+    so that a long-lived worker can run job after job) is for a parent that cannot.  Memory and
+    CPU get soft limits only, so the next job can set its own; no core is ever dumped.
+
+    Args:
+        job: ``memory_mb`` and ``timeout``.
+    """
+    import resource  # here: it exists only where fork does
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    memory = job.memory_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        memory = min(memory, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (memory, hard))
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = int(used.ru_utime + used.ru_stime + job.timeout) + 2
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        cpu = min(cpu, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # SIGXCPU would dump a worker's core
+    sys.setrecursionlimit(10_000)
+
+
+# -- frames: a length, then a pickle --------------------------------------------------------------
+
+
+def frame(message: object) -> bytes:
+    """``message`` as one frame: its pickle's length, then the pickle."""
+    data = pickle.dumps(message)
+    return _HEADER.pack(len(data)) + data
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to a blocking file descriptor."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+class Frames:
+    """Collects bytes read from a pipe and returns the whole frames among them."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+
+    def feed(self, chunk: bytes) -> list[Any]:
+        """Add ``chunk``; return the messages completed by it, in order."""
+        self._buffer += chunk
+        out = []
+        while len(self._buffer) >= _HEADER.size:
+            (size,) = _HEADER.unpack_from(self._buffer)
+            end = _HEADER.size + size
+            if len(self._buffer) < end:
+                break
+            out.append(pickle.loads(self._buffer[_HEADER.size : end]))
+            del self._buffer[:end]
+        return out
