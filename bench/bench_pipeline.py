@@ -162,8 +162,10 @@ def profile(rows: list[tuple[str, str, str]]) -> None:
                 d = derive(text)
             except Exception:  # noqa: BLE001, S112 - a benchmark goes on
                 continue
-            render(d, "json")
-            render(simplify(d), "json")
+            render(d, "json")  # the exact answer first, as a worker sends it
+            simpler = simplify(d)
+            if simpler is not d:
+                render(simpler, "json")
 
     profiler = cProfile.Profile()
     profiler.runcall(work)
@@ -197,7 +199,8 @@ def main() -> None:
     )
     for jobs in args.jobs.split(","):
         runs = [pipeline(rows, jobs) for _ in range(args.runs)]
-        elapsed, cpu, counts = min(runs, key=lambda run: run[0])
+        # The fastest run among those with the fewest errors (a broken run is fast, not good).
+        elapsed, cpu, counts = min(runs, key=lambda run: (run[2]["errors"], run[0]))
         ratio = elapsed / bare[0]
         verdict = "ok" if ratio <= 5 and elapsed < simplified[0] else "OVER"
         notes = ", ".join(f"{v} {k}" for k, v in counts.items())
