@@ -273,8 +273,8 @@ def test_answers_keep_input_order_when_later_ones_finish_first(monkeypatch) -> N
 @forking
 def test_each_input_has_its_own_time_budget_from_when_a_worker_takes_it(monkeypatch) -> None:
     _fake_work(monkeypatch)
-    # One worker, four inputs of 0.4 s each within 1 s apiece: 1.6 s in all, never too long.
-    outcomes = many(["slow 0.4"] * 4, workers=1, timeout=1)
+    # One worker, four inputs of 0.6 s each within 1.5 s apiece: 2.4 s in all, never too long.
+    outcomes = many(["slow 0.6"] * 4, workers=1, timeout=1.5)
     assert [o.error for o in outcomes] == [None] * 4
 
 
