@@ -32,7 +32,7 @@ FUNCTION_ARITIES: dict[str, tuple[int, ...]] = {
     name: (1,)
     for name in (
         "sin cos tan sec csc cot asin acos atan asec acsc acot sinh cosh tanh sech csch coth "
-        "asinh acosh atanh exp sqrt cbrt Abs sign Heaviside factorial gamma erf sigmoid relu "
+        "asinh acosh atanh acoth exp sqrt cbrt Abs sign Heaviside factorial gamma erf sigmoid relu "
         "softplus"
     ).split()
 } | {"log": (1, 2), "Max": tuple(range(2, 9)), "Min": tuple(range(2, 9))}

@@ -70,10 +70,13 @@ def test_wrt_all_and_repeated_wrt(cli) -> None:
     assert [d["wrt"] for d in one["derivatives"]] == ["y", "x"]
 
 
-def test_unknown_variable_exits_2(cli) -> None:
-    result = cli("derive", "sin(x)", "--wrt", "q")
-    assert result.exit_code == 2
-    assert "unknown variable 'q'" in result.stderr
+def test_a_variable_that_does_not_occur_answers_0_with_a_note(cli) -> None:
+    # A pipeline shares one --wrt: a line without that variable answers 0 (issue 9).
+    result = cli("derive", "sin(x)", "--wrt", "q", "--json")
+    assert result.exit_code == 0
+    record = json.loads(result.stdout)
+    assert [d["result"] for d in record["derivatives"]] == ["0"]
+    assert "q does not occur in the expression" in " ".join(record["notes"])
 
 
 def test_parse_error_points_at_the_column(cli) -> None:

@@ -16,8 +16,17 @@ from collections.abc import Iterable, Sequence
 import sympy
 from sympy.core.function import AppliedUndef
 
-from chainrule.calculus.typed import write_out
-from chainrule.errors import MathError, VariableError
+from chainrule.calculus.written import (
+    EXPAND_BUDGET,
+    EXPAND_LIMIT,
+    RESULT_MAX_DEPTH,
+    RESULT_MAX_NODES,
+    RESULTS_BUDGET,
+    Written,
+    tree_depth,
+    tree_size,
+    within_limits,
+)
 from chainrule.model import (
     Adjoint,
     AdjointTerm,
@@ -34,9 +43,14 @@ from chainrule.model import (
 
 MAX_PATHS = 16  # per variable: more paths than this and the adjoint recursion is shown instead
 PATH_BUDGET = 400  # all listed paths together may hold at most this many nodes
-EXPAND_LIMIT = 120  # an upstream gradient is written out in intermediates up to this tree size
-RESULT_MAX_NODES = 400  # a result in the inputs is written out up to this tree size ...
-RESULT_MAX_DEPTH = 60  # ... and this depth (sympy's own printers recurse over depth)
+__all__ = [
+    "EXPAND_LIMIT",
+    "RESULT_MAX_DEPTH",
+    "RESULT_MAX_NODES",
+    "differentiate",
+    "local_derivative",
+    "tree_size",
+]
 
 
 def differentiate(graph: Graph, wrt: Sequence[str]) -> Derivation:
@@ -48,10 +62,12 @@ def differentiate(graph: Graph, wrt: Sequence[str]) -> Derivation:
 
     Returns:
         A ``Derivation`` whose steps are the decomposition, the local derivatives, the
-        reverse pass and one ``ChainRule`` per variable.
+        reverse pass and one ``ChainRule`` per variable.  A name in ``wrt`` that is neither an
+        input nor an intermediate gets the derivative 0 and the note ``absent_variable``
+        (``constant`` when there are no inputs at all).
 
     Raises:
-        VariableError: a name in ``wrt`` is neither an input nor an intermediate.
+        MathError: a factor written out in the inputs has no real value.
     """
     return _Engine(graph, wrt).run()
 
@@ -61,14 +77,9 @@ class _Engine:
         self.graph = graph
         self.wrt = tuple(dict.fromkeys(wrt))
         known = set(graph.input_names) | {n.name for n in graph.nodes}
-        for name in self.wrt:
-            # A constant has derivative 0 with respect to anything the user names.
-            if name not in known and graph.inputs:
-                names = ", ".join(graph.input_names) or "none"
-                raise VariableError(
-                    f"unknown variable '{name}'; the variables are: {names}",
-                    source=graph.source,
-                )
+        # A name that does not occur has derivative 0, with a note: in a pipeline every line
+        # shares one --wrt, and a line without that variable is as constant in it as 2^3 is.
+        self.absent = tuple(name for name in self.wrt if name not in known)
         self.order = [n.name for n in graph.nodes]
         self.position = {name: i for i, name in enumerate(self.order)}
         self.symbol = dict(graph.symbols)
@@ -84,31 +95,29 @@ class _Engine:
         self.edges_from: dict[str, list[LocalDerivative]] = {}
         for f in factors.values():
             self.edges_from.setdefault(f.wrt, []).append(f)
-        full, typed, full_size, full_depth = self._full_expressions()
-        # Intermediates written in the inputs, shared by every variable's result; a node derived
-        # in a rewritten form (e^w for u^v) is written back as typed wherever it appears whole.
-        self.written_out: dict[sympy.Expr, sympy.Expr] = {
-            self.symbol[n]: e for n, e in full.items()
-        }
-        self.written_out |= {
-            n.value: full[n.name] for n in graph.nodes if n.written is not None and n.name in full
-        }
-        adjoints = self._reverse_pass(relevant, factors, full_size)
+        # Intermediates written in the inputs, shared by every variable's result: their sizes
+        # now, each form when a result or the heading needs it.
+        self.written = Written(graph)
+        adjoints = self._reverse_pass(relevant, factors)
         out = graph.output
-        chains = [self._chain_rule(w, adjoints, full_size, full_depth) for w in self.wrt]
+        self.results_left = RESULTS_BUDGET
+        self.in_inputs: dict[str, sympy.Expr] = {out: sympy.Integer(1)}
+        chains = [self._chain_rule(w, adjoints, factors) for w in self.wrt]
         steps: list[Step] = [Decomposition(graph.nodes, graph.inputs)]
         steps.extend(factors.values())
         steps.extend(adjoints[name] for name in self._reverse_order(relevant) if name != out)
         steps.extend(_with_paths(chains, self, factors))
         notes: list[Note] = []
-        if not graph.inputs and any(w not in self.position for w in self.wrt):
+        if not graph.inputs and self.absent:
             notes.append(Note("constant"))
+        else:
+            notes.extend(Note("absent_variable", (("name", name),)) for name in self.absent)
         return Derivation(
             graph=graph,
             wrt=self.wrt,
             steps=tuple(steps),
-            expression=typed.get(out),
-            expression_size=full_size[out],
+            expression=self.written.typed(out),
+            expression_size=self.written.size[out],
             notes=graph.notes + tuple(notes),
         )
 
@@ -137,9 +146,14 @@ class _Engine:
         for node in reversed(self.graph.nodes):
             if node.name not in relevant:
                 continue
+            terms = _terms_by_symbol(node.value)
             for parent in node.parents:
                 if parent in relevant:
-                    derivative = local_derivative(node.value, self.symbol[parent])
+                    symbol = self.symbol[parent]
+                    # Of a sum only the terms that hold the parent: sympy's diff of a sum of n
+                    # terms takes n steps, once per parent, so n² for a sum of n sin(k·x).
+                    part = node.value if terms is None else sympy.Add(*terms.get(symbol, ()))
+                    derivative = local_derivative(part, symbol)
                     factors[(node.name, parent)] = LocalDerivative(node.name, parent, derivative)
         return factors
 
@@ -147,7 +161,6 @@ class _Engine:
         self,
         relevant: set[str],
         factors: dict[tuple[str, str], LocalDerivative],
-        full_size: dict[str, int],
     ) -> dict[str, Adjoint]:
         """Each relevant name's upstream gradient, computed once from its children's.
 
@@ -158,7 +171,9 @@ class _Engine:
         expanded: dict[str, sympy.Expr | None] = {out: sympy.Integer(1)}
         size: dict[str, int] = {out: 1}
         self.result_size: dict[str, int] = {out: 1}
+        self.result_depth: dict[str, int] = {out: 0}
         adjoints: dict[str, Adjoint] = {}
+        budget = EXPAND_BUDGET
         for name in self._reverse_order(relevant):
             if name == out:
                 continue
@@ -167,17 +182,25 @@ class _Engine:
             recurrence = sympy.Add(*(_upstream(out, t.child) * t.factor for t in terms))
             estimate = sum(size[t.child] + tree_size(t.factor) + 1 for t in terms)
             size[name] = estimate
+            written = [self.written.size_of(t.factor) for t in terms]
             self.result_size[name] = sum(
-                self.result_size[t.child] + _substituted_size(t.factor, full_size, {})[0] + 1
-                for t in terms
+                self.result_size[t.child] + w[0] + 1 for t, w in zip(terms, written, strict=True)
+            )
+            self.result_depth[name] = max(
+                (
+                    max(self.result_depth[t.child], w[1]) + 2
+                    for t, w in zip(terms, written, strict=True)
+                ),
+                default=0,
             )
             parts = [expanded.get(t.child) for t in terms]
-            if estimate <= EXPAND_LIMIT and all(p is not None for p in parts):
-                value: sympy.Expr | None = sympy.Add(
-                    *(p * t.factor for p, t in zip(parts, terms, strict=True))
-                )
-            else:
-                value = None
+            value: sympy.Expr | None = None
+            if estimate <= min(EXPAND_LIMIT, budget) and all(p is not None for p in parts):
+                value = sympy.Add(*(p * t.factor for p, t in zip(parts, terms, strict=True)))
+                budget -= estimate
+                # Each part is at most RESULT_MAX_DEPTH deep, so sympy built this safely.
+                if tree_depth(value) > RESULT_MAX_DEPTH:
+                    value = None
             expanded[name] = value
             adjoints[name] = Adjoint(
                 of=out,
@@ -192,39 +215,11 @@ class _Engine:
 
     # -- the output and results written in the inputs ----------------------------------------
 
-    def _full_expressions(
-        self,
-    ) -> tuple[dict[str, sympy.Expr], dict[str, sympy.Expr], dict[str, int], dict[str, int]]:
-        """Each node written in the inputs while small, evaluated (for the maths) and as typed
-        (for a reader: |x|³ stays |x|³); sizes and depths always (as numbers).
-
-        The typed forms never enter sympy's evaluation: its functions assume canonical
-        arguments (cos of a product π·π·x as typed is not cos(π²x) to them).
-        """
-        full: dict[str, sympy.Expr] = {}
-        typed: dict[str, sympy.Expr] = {}
-        size: dict[str, int] = {}
-        depth: dict[str, int] = {}
-        for node in self.graph.nodes:
-            shown = node.definition if node.written is None else node.written
-            value = node.value if node.written is None else node.written.func(*shown.args)
-            s, d = _substituted_size(value, size, depth)
-            size[node.name], depth[node.name] = s, d
-            if s <= RESULT_MAX_NODES and d <= RESULT_MAX_DEPTH:
-                names = {sym.name for sym in shown.free_symbols | value.free_symbols}
-                full[node.name] = _substitute(
-                    value, {self.symbol[p]: full[p] for p in names & full.keys()}
-                )
-                mapping = {self.symbol[p]: typed[p] for p in names & typed.keys()}
-                typed[node.name] = write_out(shown, mapping)
-        return full, typed, size, depth
-
     def _chain_rule(
         self,
         wrt: str,
         adjoints: dict[str, Adjoint],
-        full_size: dict[str, int],
-        full_depth: dict[str, int],
+        factors: dict[tuple[str, str], LocalDerivative],
     ) -> ChainRule:
         out = self.graph.output
         if wrt == out:
@@ -232,17 +227,20 @@ class _Engine:
             return ChainRule(wrt, (), (Path((out,), (), one),), 1, one, True, one, 1)
         adjoint = adjoints[wrt]
         in_intermediates = adjoint.expression
-        result: sympy.Expr | None = None
         if adjoint.expanded:
-            size, d = _substituted_size(in_intermediates, full_size, full_depth)
+            size, depth = self.written.size_of(in_intermediates)
         else:
-            size, d = self.result_size[wrt], RESULT_MAX_DEPTH + 1
-        if adjoint.expanded and size <= RESULT_MAX_NODES and d <= RESULT_MAX_DEPTH:
-            result = _substitute(in_intermediates, self.written_out)
-        edges = tuple(self.edges_from.get(wrt, ()))
+            size, depth = self.result_size[wrt], self.result_depth[wrt]
+        result: sympy.Expr | None = None
+        if within_limits(size, depth) and size <= self.results_left:
+            self.results_left -= size
+            if adjoint.expanded:
+                result = self.written.in_inputs(in_intermediates)
+            else:
+                result = self._by_recurrence(wrt, factors)
         return ChainRule(
             wrt=wrt,
-            factors=edges,
+            factors=tuple(self.edges_from.get(wrt, ())),
             paths=None,
             path_count=0,
             in_intermediates=in_intermediates,
@@ -250,6 +248,30 @@ class _Engine:
             result=result,
             result_size=size,
         )
+
+    def _by_recurrence(
+        self, wrt: str, factors: dict[tuple[str, str], LocalDerivative]
+    ) -> sympy.Expr:
+        """The upstream gradient of ``wrt`` in the inputs, from its children's in the inputs,
+        where it is small although written in intermediates it would not be (a long chain of
+        small factors): each child's is no larger nor deeper, so within the limits too."""
+        memo = self.in_inputs
+        stack = [wrt]
+        while stack:
+            name = stack[-1]
+            if name in memo:
+                stack.pop()
+                continue
+            kids = [c for c in self.children.get(name, ()) if (c, name) in factors]
+            missing = [c for c in kids if c not in memo]
+            if missing:
+                stack.extend(missing)
+                continue
+            memo[name] = sympy.Add(
+                *(memo[c] * self.written.in_inputs(factors[(c, name)].derivative) for c in kids)
+            )
+            stack.pop()
+        return memo[wrt]
 
 
 def local_derivative(definition: sympy.Expr, variable: sympy.Symbol) -> sympy.Expr:
@@ -328,50 +350,16 @@ def _enumerate_paths(
     return paths
 
 
-def _substitute(expr: sympy.Expr, mapping: dict[sympy.Symbol, sympy.Expr]) -> sympy.Expr:
-    """``expr`` with intermediates written out.  f′(u) with u = x + 1 must become
-    Subs(f′(ξ), ξ, x + 1) — only ``subs`` knows that — while ``xreplace`` is much faster for
-    everything else."""
-    try:
-        if expr.has(sympy.Derivative):
-            return expr.subs(mapping, simultaneous=True)
-        return expr.xreplace(mapping)
-    except (ValueError, TypeError) as exc:
-        # Written out, a factor can meet an argument sympy proves has no real value
-        # (H(√(−1 − x²)) for relu′): the input's fault, said in one line.
-        reason = " ".join(str(exc).split()) or type(exc).__name__
-        raise MathError(f"the expression has no real value here: {reason}") from exc
+def _terms_by_symbol(value: sympy.Expr) -> dict[sympy.Symbol, list[sympy.Expr]] | None:
+    """A long sum's terms grouped by the symbols each holds (None for anything else)."""
+    if not value.is_Add or len(value.args) < 4:
+        return None
+    terms: dict[sympy.Symbol, list[sympy.Expr]] = {}
+    for term in value.args:
+        for symbol in term.free_symbols:
+            terms.setdefault(symbol, []).append(term)
+    return terms
 
 
 def _upstream(out: str, child: str) -> sympy.Expr:
     return sympy.Integer(1) if child == out else Upstream(out, child)
-
-
-def tree_size(expr: sympy.Expr) -> int:
-    """Number of nodes in the expression tree (iterative)."""
-    count = 0
-    stack = [expr]
-    while stack:
-        e = stack.pop()
-        count += 1
-        stack.extend(e.args)
-    return count
-
-
-def _substituted_size(
-    expr: sympy.Expr, size: dict[str, int], depth: dict[str, int]
-) -> tuple[int, int]:
-    """Size and depth of ``expr`` once every intermediate symbol in it is written out."""
-    total = 0
-    deepest = 0
-    stack: list[tuple[sympy.Expr, int]] = [(expr, 0)]
-    while stack:
-        e, level = stack.pop()
-        if e.is_Symbol and e.name in size:
-            total += size[e.name]
-            deepest = max(deepest, level + depth.get(e.name, 0))
-            continue
-        total += 1
-        deepest = max(deepest, level)
-        stack.extend((a, level + 1) for a in e.args)
-    return total, deepest

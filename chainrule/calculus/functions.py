@@ -81,6 +81,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "asinh": sympy.asinh,
     "acosh": sympy.acosh,
     "atanh": sympy.atanh,
+    "acoth": sympy.acoth,
     "exp": sympy.exp,
     "log": _log,
     "sqrt": sympy.sqrt,

@@ -98,6 +98,7 @@ _FUNCTIONS: dict[type, Callable[..., Any]] = {
     sympy.asinh: mpmath.asinh,
     sympy.acosh: mpmath.acosh,
     sympy.atanh: mpmath.atanh,
+    sympy.acoth: mpmath.acoth,
     sympy.exp: mpmath.exp,
     sympy.log: mpmath.log,
     sympy.Abs: abs,

@@ -5,6 +5,12 @@ random point with 50-digit arithmetic, nudged along a random direction, and the 
 difference is compared with what the derivation claims (its upstream-gradient recurrences,
 its expressions in intermediates and its results in the inputs).  A disagreement is a bug:
 ``VerificationError``, exit 70, and the wrong derivative is never printed.
+
+It never cries wolf where the function is ill-conditioned: a finite difference that disagrees
+is refined (``difference``: Richardson extrapolation, then 400 digits with a far smaller
+step); one that never settles moves the check to another point; where no point settles, a
+small derivation is compared with ``sympy.diff`` symbolically.  ``verified`` says which check
+ran: ``numeric``, ``numeric_refined`` (after refining), ``symbolic`` or ``skipped``.
 """
 
 from __future__ import annotations
@@ -18,14 +24,15 @@ import mpmath
 import sympy
 from sympy.core.function import AppliedUndef
 
+from chainrule.check.difference import NotConvergedError, central, richardson, step
 from chainrule.check.numeric import UndefinedError, evaluate
 from chainrule.errors import VerificationError
 from chainrule.model import Derivation, Note, Upstream
 
 DIGITS = (50, 400)  # a mismatch at 50 digits is retried at 400 before it counts as a bug
-STEP = mpmath.mpf(10) ** -18
 TOLERANCE = mpmath.mpf(10) ** -12
 ATTEMPTS = 8
+SYMBOLIC_MAX_NODES = 400  # where no point settles, results up to this size are compared
 
 
 def verify(
@@ -41,8 +48,11 @@ def verify(
             checked result; where that finds no point, the whole derivation is.
 
     Returns:
-        The same derivation, ``verified="numeric"``, or ``"skipped"`` with a note when no
-        sampled point has a real value (or the expression holds abstract functions).
+        The same derivation with ``verified``: ``"numeric"`` (the central difference agreed),
+        ``"numeric_refined"`` (it agreed once refined: Richardson extrapolation, 400 digits,
+        or another point where the first was ill-conditioned), ``"symbolic"`` (no point
+        settled, and the results equal ``sympy.diff``; always so for abstract functions), or
+        ``"skipped"`` with a note when no sampled point has a real value.
 
     Raises:
         VerificationError: the derivation disagrees with the finite difference.
@@ -52,40 +62,47 @@ def verify(
         return _symbolic(derivation)
     rng = random.Random(seed)
     added = None
-    if since is not None and since.verified == "numeric":
+    if since is not None and since.verified.startswith("numeric"):
         before = {c.wrt: c.simplified for c in since.chain_rules}
         added = [c for c in derivation.chain_rules if c.simplified is not before.get(c.wrt)]
+    refined = unsettled = False
     for attempt in range(ATTEMPTS):
         point = _point(graph.inputs, rng, attempt)
         try:
             if added is None:
-                _check_with_retry(derivation, point, rng)
+                refined = _check_with_retry(derivation, point, rng) or refined
             for chain in added or ():
                 what = f"simplified of d/d{chain.wrt}"
                 _agree_with_retry(chain.simplified, chain.result, point, what, derivation)
         except UndefinedError:
             continue
-        return dataclasses.replace(derivation, verified="numeric")
+        except NotConvergedError:
+            refined = unsettled = True  # ill-conditioned here: another point
+            continue
+        return dataclasses.replace(derivation, verified="numeric_refined" if refined else "numeric")
     if added is not None:
         return verify(derivation, seed=seed)
+    if unsettled:
+        return _unsettled(derivation)
     return _skipped(derivation, Note("no_real_point"))
 
 
-def _check_with_retry(derivation: Derivation, point: Mapping[Any, Any], rng: random.Random) -> None:
+def _check_with_retry(derivation: Derivation, point: Mapping[Any, Any], rng: random.Random) -> bool:
     """``_check_at`` at each precision in ``DIGITS`` until one agrees; the last one's
     disagreement is raised.  Huge values cancel digits in the finite difference (a constant
-    like π^(2π³) ≈ 10^31 costs thirty), so a near miss is retried at the same point, with the
-    same direction, with many more digits."""
+    like π^(2π³) ≈ 10^31 costs thirty), and a fast oscillation needs a smaller step, so a near
+    miss is retried at the same point, with the same direction, with many more digits.
+    Returns whether the check needed refining (see ``verify``)."""
     state = rng.getstate()
     for digits in DIGITS:
         rng.setstate(state)
         with mpmath.workdps(digits):
             try:
-                _check_at(derivation, point, rng)
-                return
-            except VerificationError:
+                return _check_at(derivation, point, rng) or digits != DIGITS[0]
+            except (VerificationError, NotConvergedError):
                 if digits == DIGITS[-1]:
                     raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _agree_with_retry(
@@ -119,6 +136,20 @@ def _symbolic(derivation: Derivation) -> Derivation:
     return dataclasses.replace(derivation, verified="symbolic")
 
 
+def _unsettled(derivation: Derivation) -> Derivation:
+    """No sampled point let the difference quotient settle: compare small results with
+    ``sympy.diff``; larger ones are skipped with a note (never a false alarm)."""
+    expression = derivation.expression
+    chains = derivation.chain_rules
+    small = all(c.result is not None and c.result_size <= SYMBOLIC_MAX_NODES for c in chains)
+    if expression is None or not small:
+        return _skipped(derivation, Note("ill_conditioned"))
+    checked = _symbolic(derivation)
+    if checked.verified == "symbolic":
+        return checked
+    return _skipped(derivation, Note("ill_conditioned"))
+
+
 def _skipped(derivation: Derivation, note: Note) -> Derivation:
     # A derivation is checked again once simplified: its note is already there then.
     notes = derivation.notes if note in derivation.notes else (*derivation.notes, note)
@@ -145,7 +176,7 @@ def _forward(
     return env
 
 
-def _check_at(derivation: Derivation, point: Mapping[Any, Any], rng: random.Random) -> None:
+def _check_at(derivation: Derivation, point: Mapping[Any, Any], rng: random.Random) -> bool:
     graph = derivation.graph
     out = graph.symbols[graph.output]
     env = _forward(derivation, point, {})
@@ -164,15 +195,22 @@ def _check_at(derivation: Derivation, point: Mapping[Any, Any], rng: random.Rand
     inputs = {s.name for s in graph.inputs}
     groups = [[w for w in derivation.wrt if w in inputs]]
     groups += [[w] for w in derivation.wrt if w not in inputs]
+    refined = False
     for group in groups:
         if not group:
             continue
         direction = {w: mpmath.mpf(rng.uniform(-1, 1)) for w in group}
-        plus = _forward(derivation, point, {w: STEP * d for w, d in direction.items()})[out]
-        minus = _forward(derivation, point, {w: -STEP * d for w, d in direction.items()})[out]
-        finite = (plus - minus) / (2 * STEP)
+
+        def along(t: Any, direction: dict[str, Any] = direction) -> Any:
+            return _forward(derivation, point, {w: t * d for w, d in direction.items()})[out]
+
         predicted = mpmath.fsum(claimed[w] * d for w, d in direction.items())
+        finite = central(along, step())
+        if not _close(predicted, finite):
+            # Shrink the step until the quotient settles; unsettled, it raises NotConvergedError.
+            finite, refined = richardson(along, step()), True
         _agree(predicted, finite, "gradient along a random direction", derivation)
+    return refined
 
 
 def _path_sums(chain: Any, env: Mapping[Any, Any]) -> list[Any]:
@@ -181,9 +219,13 @@ def _path_sums(chain: Any, env: Mapping[Any, Any]) -> list[Any]:
     return [mpmath.fsum(evaluate(p.product, env) for p in chain.paths)]
 
 
-def _agree(value: Any, reference: Any, what: str, derivation: Derivation) -> None:
+def _close(value: Any, reference: Any) -> bool:
     scale = max(mpmath.mpf(1), abs(value), abs(reference))
-    if abs(value - reference) > TOLERANCE * scale:
+    return bool(abs(value - reference) <= TOLERANCE * scale)
+
+
+def _agree(value: Any, reference: Any, what: str, derivation: Derivation) -> None:
+    if not _close(value, reference):
         raise VerificationError(
             f"internal error: the {what} failed its numerical cross-check "
             f"({mpmath.nstr(value, 12)} vs {mpmath.nstr(reference, 12)}); "

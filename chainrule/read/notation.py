@@ -49,17 +49,18 @@ MAX_DEPTH = 2500
 # Every spelling a user may type → a canonical function name (a key of FUNCTION_ARITIES).
 ALIASES: dict[str, str] = {n: n for n in "sin cos tan sec csc cot sinh cosh tanh sech csch coth "
                            "exp log sqrt cbrt sign Heaviside factorial erf sigmoid relu softplus "
-                           "asin acos atan asec acsc acot asinh acosh atanh".split()}  # fmt: skip
+                           "asin acos atan asec acsc acot asinh acosh atanh "
+                           "acoth".split()}  # fmt: skip
 ALIASES.update({f"arc{n}": f"a{n}" for n in ("sin", "cos", "tan", "sec", "csc", "cot")})
-ALIASES.update({f"arc{n}": f"a{n}" for n in ("sinh", "cosh", "tanh")})
-ALIASES.update({f"ar{n}": f"a{n}" for n in ("sinh", "cosh", "tanh")})
+ALIASES.update({f"arc{n}": f"a{n}" for n in ("sinh", "cosh", "tanh", "coth")})
+ALIASES.update({f"ar{n}": f"a{n}" for n in ("sinh", "cosh", "tanh", "coth")})
 ALIASES.update({"ln": "log", "abs": "Abs", "Abs": "Abs", "sgn": "sign", "heaviside": "Heaviside"})
 ALIASES.update({"max": "Max", "Max": "Max", "min": "Min", "Min": "Min"})
 ALIASES.update({"ReLU": "relu", "Relu": "relu", "Softplus": "softplus", "SoftPlus": "softplus"})
 # The other names textbooks print: British, French, German and Russian texts.
 ALIASES.update({"cosec": "csc", "cotan": "cot", "ctg": "cot", "tg": "tan", "cosech": "csch"})
 ALIASES.update({"arctg": "atan", "arcctg": "acot", "arccotan": "acot", "arccosec": "acsc"})
-ALIASES.update({f"arg{n}": f"a{n}" for n in ("sinh", "cosh", "tanh")} | {"cotanh": "coth"})
+ALIASES.update({f"arg{n}": f"a{n}" for n in ("sinh", "cosh", "tanh", "coth")} | {"cotanh": "coth"})
 # numpy's and C's names of the logarithms to a base: log2(x) = log_2(x).
 LOG_NAMES = {"log2": "2", "log10": "10"}
 # The activations by PyTorch's function and module names, and the spellings others use.

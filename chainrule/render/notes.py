@@ -63,6 +63,7 @@ WORDING = {
     **_READ_WORDING,
     # calculus.engine
     "constant": "the expression has no variables: its derivative is 0",
+    "absent_variable": "{name} does not occur in the expression: the derivative by {name} is 0",
     # calculus.decompose
     "zero_power": (
         "a power of 0 is taken as 0 (its value for a positive exponent; for a negative one "
@@ -70,6 +71,10 @@ WORDING = {
     ),
     # check.verify: why the cross-check could not decide
     "no_real_point": "not checked numerically: no sampled point has a real value",
+    "ill_conditioned": (
+        "not checked numerically: the function oscillates too fast for a finite difference "
+        "at every sampled point"
+    ),
     "abstract_too_large": "not checked: it holds abstract functions and is too large",
     "symbolic_undecided": "not confirmed: sympy cannot compare these forms",
     # runner

@@ -143,3 +143,10 @@ def test_the_accents_read_are_the_accents_shown() -> None:
 
     assert set(ACCENT_MARKS.values()) == set(ACCENTS)
     assert all(ACCENT_MARKS[mark] == name for name, mark in ACCENTS.items())
+
+
+@pytest.mark.parametrize("spelling", ["acoth", "arcoth", "arccoth", "argcoth"])
+def test_the_inverse_hyperbolic_cotangent_the_help_promises_is_known(spelling: str) -> None:
+    # "asinh/arsinh …" in the help covers acoth too; it was "unknown function" (issue 9).
+    assert ALIASES[spelling] == "acoth" and FUNCTION_ARITIES["acoth"] == (1,)
+    assert FUNCTIONS["acoth"].__name__ == "acoth"  # sympy.acoth

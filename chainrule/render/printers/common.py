@@ -117,11 +117,16 @@ def prime_form(expr: Any) -> tuple[str, int, Any] | None:
     return None
 
 
+ORDERED_TERMS_MAX = 64  # longer sums print in sympy's stored order (see sympy_order)
+
+
 def sympy_order(printer: Any, expr: Any, order: Any) -> list[Any]:
     """sympy's order of a sum's terms, or the terms as stored when ordering cannot be done.
 
     sympy orders by evaluating numeric terms, which overflows on a constant like 2**2**2**99
-    that chainrule deliberately keeps unevaluated.
+    that chainrule deliberately keeps unevaluated; and its order of a long sum costs time
+    quadratic in the number of terms (each term's key has one entry per distinct factor in
+    the whole sum), so past ``ORDERED_TERMS_MAX`` terms the sum keeps sympy's stored order.
 
     Args:
         printer: the printer asking (its ``order`` setting applies).
@@ -131,7 +136,7 @@ def sympy_order(printer: Any, expr: Any, order: Any) -> list[Any]:
     Returns:
         The terms; a sum kept as typed (``TypedAdd``) in the order typed.
     """
-    if isinstance(expr, TypedAdd):
+    if isinstance(expr, TypedAdd) or len(expr.args) > ORDERED_TERMS_MAX:
         return list(expr.args)
     try:
         return list(Printer._as_ordered_terms(printer, expr, order=order))
