@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 import sympy
 from sympy.core.function import AppliedUndef
 
+from chainrule.calculus.textbook import textbook_derivative
 from chainrule.calculus.written import (
     EXPAND_BUDGET,
     EXPAND_LIMIT,
@@ -286,8 +287,12 @@ def local_derivative(definition: sympy.Expr, variable: sympy.Symbol) -> sympy.Ex
         (σ(a)(1 − σ(a)) for the sigmoid), skipping sympy's ``Derivative`` machinery, which
         costs ten times more and returns the same expression.  A function whose derivative
         sympy knows only through ``diff`` (sign′ = 2δ, 0 away from 0, as H′ = δ) goes
-        through ``diff``.
+        through ``diff``.  Where a textbook's table writes it otherwise (tan′ = sec²,
+        acosh′ = 1/√(u² − 1), d/du u^v = v·u^(v−1)), ``textbook.textbook_derivative``'s form.
     """
+    textbook = textbook_derivative(definition, variable)
+    if textbook is not None:
+        return textbook
     if (
         isinstance(definition, sympy.Function)
         and not isinstance(definition, AppliedUndef)

@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from chainrule.api import derive
+from chainrule.api import derive, simplify
 from chainrule.calculus.decompose import decompose
 from chainrule.calculus.engine import differentiate
 from chainrule.model import Derivation, Note
@@ -33,6 +33,14 @@ EXAMPLES: dict[str, tuple[str, list[str] | None]] = {
     "logistic_latex": (r"\frac{1}{1+e^{-x}}", None),
     "abs_x_cubed": ("|x|^3", None),
     "two_x_sin_3x": ("2x sin(3x)", None),
+    # answers in textbook form: 1/x, sec x, 5sec²(5x), x!·ψ(x + 1), 3x²/√(x⁶ − 1), 2(h − y)
+    "ln_abs_x": ("ln|x|", None),
+    "ln_abs_sec_plus_tan": ("ln|sec x + tan x|", None),
+    "tan_5x": ("tan(5x)", None),
+    "factorial_x": ("x!", None),
+    "acosh_x_cubed": ("acosh(x^3)", None),
+    "squared_error_h": ("(h - y)^2", ["h"]),
+    "nested_roots": ("sqrt(x+sqrt(x+sqrt x))", None),
     # the order typed kept in a program's intermediates
     "program_typed_order": ("a1 = w1*x + b1; h1 = sigmoid(a1); z = w*h1; L = (z - y)^2/2", ["w1"]),
     "product_w_h": ("z = w*h", ["w", "h"]),
@@ -49,9 +57,21 @@ HOSTILE = (
 )
 
 
+# The classic exercises are simplified, as the command line prints them: the last line is
+# the answer in textbook form.
+SIMPLIFIED = frozenset(
+    {
+        *("reciprocal", "quotient", "x_to_the_x", "x_plus_1_to_the_x", "logistic_latex"),
+        *("abs_x_cubed", "two_x_sin_3x", "ln_abs_x", "ln_abs_sec_plus_tan", "tan_5x"),
+        *("factorial_x", "acosh_x_cubed", "squared_error_h", "nested_roots"),
+    }
+)
+
+
 def example(name: str) -> Derivation:
     text, wrt = EXAMPLES[name]
-    return derive(text, wrt)
+    derivation = derive(text, wrt)
+    return simplify(derivation) if name in SIMPLIFIED else derivation
 
 
 def network(name: str) -> Derivation:

@@ -41,6 +41,13 @@ TABLE: list[tuple[Any, str, str, str]] = [
     (sympy.log(x), "ln(x)", r"\ln{\left(x \right)}", "log(x)"),
     (sympy.Abs(x), "|x|", r"\left|{x}\right|", "Abs(x)"),
     (sympy.Heaviside(a), "H(a)", r"H\left(a\right)", "Heaviside(a)"),
+    (
+        sympy.factorial(x) * sympy.polygamma(0, x + 1),  # factorial′, as the tables write it
+        "x!·ψ(x + 1)",
+        r"x! \psi\left(x + 1\right)",
+        "factorial(x)*polygamma(0, x + 1)",
+    ),
+    (sympy.polygamma(1, x), "polygamma(1, x)", r"\psi^{(1)}\left(x\right)", "polygamma(1, x)"),
     (relu(a), "relu(a)", r"\operatorname{relu}\left(a\right)", "relu(a)"),
     (softplus(a), "softplus(a)", r"\operatorname{softplus}\left(a\right)", "softplus(a)"),
     (s**2, "σ(a)²", r"\sigma^{2}\left(a\right)", "sigmoid(a)**2"),

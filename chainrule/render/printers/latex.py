@@ -108,6 +108,14 @@ class LatexPrinter(ReadableOrder, SympyLatexPrinter):  # type: ignore[misc]
         head = rf"\operatorname{{{name}}}" + (f"^{{{exp}}}" if exp is not None else "")
         return rf"{head}\left({', '.join(self._print(a) for a in expr.args)}\right)"
 
+    def _print_polygamma(self, expr: Any, exp: Any = None) -> str:
+        # ψ(u), the digamma function, in factorial′ = u!·ψ(u + 1) as tables print it;
+        # ψ⁽ⁿ⁾(u) for the polygamma functions.
+        order, u = expr.args
+        name = r"\psi" if order == 0 else rf"\psi^{{({self._print(order)})}}"
+        head = rf"{name}^{{{exp}}}" if exp is not None else name
+        return rf"{head}\left({self._print(u)}\right)"
+
     def _print_normal_cdf(self, expr: Any, exp: Any = None) -> str:
         return self._call(r"\Phi", expr, exp)
 

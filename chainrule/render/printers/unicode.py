@@ -251,6 +251,12 @@ class UnicodePrinter(ReadableOrder, StrPrinter):  # type: ignore[misc]
             f"{self._print(arg)}!" if arg.is_Symbol or arg.is_Integer else f"({self._print(arg)})!"
         )
 
+    def _print_polygamma(self, expr: Any) -> str:
+        # ψ(u), the digamma function, in factorial′ = u!·ψ(u + 1) as tables print it.
+        if expr.args[0] == 0:
+            return f"ψ({self._print(expr.args[1])})"
+        return f"polygamma({self._print(expr.args[0])}, {self._print(expr.args[1])})"
+
     def _print_Heaviside(self, expr: Any) -> str:
         return f"H({self._print(expr.args[0])})"  # the value at 0 (second arg) is not shown
 
