@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from chainrule.calculus.decompose import decompose
 from chainrule.calculus.engine import differentiate
+from chainrule.calculus.identities import with_identities
 from chainrule.calculus.simplify import simplify_results
 from chainrule.check.verify import verify
 from chainrule.errors import VariableError
@@ -40,7 +41,8 @@ def derive(
         check: cross-check numerically before returning (``verify.verify``).
 
     Returns:
-        The derivation, every result equal to sympy's ``diff``.
+        The derivation, every result equal to sympy's ``diff``; local factors and
+        gradients also written in the forward values (``identities.with_identities``).
 
     Raises:
         ParseError, ProgramError, VariableError, LimitError: bad input (exit code 2).
@@ -48,7 +50,8 @@ def derive(
     """
     program = parse(text, syntax=syntax, functions=functions)
     graph = decompose(program, of=None if of is None else output_name(program, of), real=real)
-    derivation = differentiate(graph, resolve_wrt(graph, wrt))
+    # Gradients re-expressed in the named nodes (p − y) before the check, which covers them.
+    derivation = with_identities(differentiate(graph, resolve_wrt(graph, wrt)))
     return verify(derivation) if check else derivation
 
 

@@ -166,6 +166,9 @@ class Graph:
     output: str
     symbols: dict[str, sympy.Symbol] = field(default_factory=dict, compare=False)
     notes: tuple[Note, ...] = ()  # the program's reading notes, then decomposition's
+    # Assignments the output does not use (softmax's p₂ beside L = −ln p₁), in program order,
+    # each written in earlier names: a gradient may be written with them (∂L/∂z₂ = p₂).
+    aside: tuple[Node, ...] = ()
 
     @property
     def input_names(self) -> tuple[str, ...]:
@@ -186,6 +189,47 @@ class _Typed:
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         return (_typed, (type(self), self.args))  # type: ignore[attr-defined]
+
+
+class Constant(sympy.core.expr.AtomicExpr):  # type: ignore[misc]
+    """A constant too large to evaluate, held as one opaque atom (``cos(e^(e^(e^e)))``).
+
+    sympy decides the sign of ``cos(c)`` by evaluating c to as many digits as it has before
+    the point — millions, for a tower of exponentials — and ``7**e^(e^(e^(10e)))`` does not fit
+    in memory.  Its derivative is exactly 0 whatever its value, so chainrule never needs the
+    value: the atom prints as ``shown`` (what was typed, unevaluated), sympy never looks inside,
+    and the cross-check gives it a stand-in value (the derivation holds for every value).
+    """
+
+    is_number = True
+    is_commutative = True
+    shown: sympy.Expr
+
+    def __new__(cls, shown: sympy.Expr) -> Constant:
+        obj = super().__new__(cls)
+        obj.shown = shown
+        return obj
+
+    def _hashable_content(self) -> tuple[sympy.Expr]:
+        return (self.shown,)
+
+    def __getnewargs__(self) -> tuple[sympy.Expr]:
+        return (self.shown,)
+
+    def _eval_is_extended_real(self) -> bool | None:
+        return self.shown.is_extended_real
+
+    def _eval_is_finite(self) -> bool:
+        return True  # large, but a number
+
+    def _sympystr(self, printer: Any) -> str:  # every chainrule printer: shown as typed
+        return str(printer._print(self.shown))
+
+    def _latex(self, printer: Any) -> str:
+        return str(printer._print(self.shown))
+
+    def _eval_evalf(self, prec: int) -> None:
+        return None  # no value to give: sympy must not decide anything from one
 
 
 class TypedAdd(_Typed, sympy.Add):
@@ -264,6 +308,9 @@ class LocalDerivative(Step):
     of: str
     wrt: str
     derivative: sympy.Expr
+    # The same factor written with forward values that backprop caches (σ(a)(1 − σ(a)) is
+    # p(1 − p) for p = σ(a)), when that differs: ``calculus.identities``.
+    cached: sympy.Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -301,6 +348,9 @@ class Adjoint(Step):
     expression: sympy.Expr
     expanded: bool  # True when ``expression`` holds no Upstream symbol
     reuses: tuple[str, ...]  # children whose upstream gradient is reused (the output excluded)
+    # The gradient re-expressed in the named nodes, as an ML text writes it (p − y for a
+    # sigmoid into cross-entropy), when that is shorter: ``calculus.identities``.
+    in_nodes: sympy.Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -318,6 +368,7 @@ class ChainRule(Step):
     result: sympy.Expr | None  # in the input variables only; None when too large
     result_size: int  # tree size of the result in the inputs (computed even when None)
     simplified: sympy.Expr | None = None  # a simpler equal form, when one was found in time
+    in_nodes: sympy.Expr | None = None  # in_intermediates as ML writes it (see Adjoint)
 
 
 @dataclass(frozen=True)

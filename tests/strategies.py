@@ -312,3 +312,41 @@ def oracle_programs() -> st.SearchStrategy[list[tuple[str, Term]]]:
         return lines
 
     return build()
+
+
+ML_ACTIVATIONS = ("sigmoid", "tanh", "exp", "softplus")
+
+
+def ml_programs() -> st.SearchStrategy[list[tuple[str, Term]]]:
+    """Small networks written as programs, the way ML texts write them: affine layers,
+    activations, ``1 − p``, quotients (softmax's e/s), sums, logs and a squared or
+    cross-entropy loss, each line over earlier names; sometimes a line the output never uses
+    (softmax's p₂).  What ``calculus.identities`` re-expresses gradients in."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> list[tuple[str, Term]]:
+        lines: list[tuple[str, Term]] = []
+        for i in range(draw(st.integers(2, 6))):
+            names = [n for n, _ in lines]
+            pool = st.sampled_from(list(ORACLE_VARIABLES) + names).map(sym)
+            recent = st.sampled_from(names[-2:]).map(sym) if names else pool
+            template = draw(
+                st.sampled_from(["affine", "act", "one_minus", "quotient", "sum", "log", "loss"])
+            )
+            a, b = draw(recent), draw(pool)
+            value = {
+                "affine": op("add", op("mul", draw(pool), a), b),
+                "act": call(draw(st.sampled_from(ML_ACTIVATIONS)), a),
+                "one_minus": op("add", num(1), op("neg", a)),
+                "quotient": op("div", a, op("add", a, b)),
+                "sum": op("add", a, b),
+                "log": call("log", op("add", num(2), call("sigmoid", a))),
+                "loss": op("div", op("pow", op("add", a, op("neg", b)), num(2)), num(2)),
+            }[template]
+            lines.append((f"n{i}", value))
+        if len(lines) > 2 and draw(st.booleans()):  # an aside line, before the output
+            aside = (f"m{len(lines)}", op("div", sym(lines[0][0]), sym(lines[1][0])))
+            lines.insert(len(lines) - 1, aside)
+        return lines
+
+    return build()

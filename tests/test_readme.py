@@ -144,3 +144,8 @@ def test_readme_library_example_runs() -> None:
 def test_readme_activation_example_is_real_output() -> None:
     shown = next(t for t in _blocks("text") if "{1 if u > 0; 1/5 otherwise}" in t)
     assert shown in _chainrule(["derive", "leaky_relu(w*x + b, 0.2)", "--wrt", "w"])
+
+
+def test_readme_cached_factor_excerpt_is_real_output() -> None:
+    shown = next(t for t in _blocks("text") if t.startswith("  ∂h/∂a = σ(a)(1 − σ(a))"))
+    assert shown in _chainrule(["derive", (EXAMPLES / "net.chain").read_text(), "--wrt", "all"])

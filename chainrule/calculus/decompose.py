@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import sympy
 
+from chainrule.calculus.constants import opaque
 from chainrule.calculus.functions import FUNCTIONS
 from chainrule.calculus.names import rename
 from chainrule.calculus.nodes import NodeTable, Value, same
@@ -112,6 +113,7 @@ class _Decomposer:
             output=graph_nodes[-1].name,
             symbols=table,
             notes=program.notes + tuple(dict.fromkeys(self.notes)),
+            aside=_aside(self.table.nodes, {n.name for n in nodes}, set(table)),
         )
 
     # -- names -------------------------------------------------------------------------------
@@ -255,7 +257,7 @@ class _Decomposer:
 
     def _power(self, base: Value, exponent: Value, is_root: bool) -> Value:
         if base.evaluated is sympy.E:  # e^(…) is exp(…), in a program too
-            return self._applied(sympy.exp(self._name_if_compound(exponent)), is_root)
+            return self._applied(opaque(sympy.exp, [self._name_if_compound(exponent)]), is_root)
         if self.bare:
             base, exponent = self._name_value(base), self._name_value(exponent)
             if self._share_an_input(base.typed, exponent.typed):
@@ -301,9 +303,7 @@ class _Decomposer:
                 source=self.program.source,
                 column=term.column,
             )
-        if term.text == "factorial" and args[0].is_Integer and abs(args[0]) > 1000:
-            return sympy.factorial(args[0], evaluate=False)
-        return constructor(*args)
+        return opaque(constructor, args)  # factorial(2000) is held, not evaluated
 
 
 def _is_sum_or_product(expr: sympy.Expr) -> bool:
@@ -328,6 +328,19 @@ def _ancestors(nodes: list[Node], output: str) -> list[Node]:
     kept = [n for n in nodes if n.name in needed]
     # The output is last even when ``of`` picks an earlier assignment.
     return [n for n in kept if n.name != output] + [index[output]]
+
+
+def _aside(nodes: list[Node], kept: set[str], known: set[str]) -> tuple[Node, ...]:
+    """The user's assignments the output does not use, each written only in names the graph
+    knows (or earlier such assignments): softmax's ``p2 = e2/s`` beside ``L = -ln(p1)``.
+    One that holds a generated name or an input the output never uses is left out."""
+    aside: list[Node] = []
+    for node in nodes:
+        names = {s.name for s in node.definition.free_symbols | node.value.free_symbols}
+        if node.named_by_user and node.name not in kept and names <= known:
+            aside.append(node)
+            known = known | {node.name}
+    return tuple(aside)
 
 
 def _function_names(program: Program) -> set[str]:

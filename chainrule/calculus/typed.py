@@ -22,7 +22,8 @@ from collections.abc import Mapping, Sequence
 
 import sympy
 
-from chainrule.model import TypedAdd, TypedMul
+from chainrule.calculus.constants import HUGE_DIGITS, digits, opaque
+from chainrule.model import Constant, TypedAdd, TypedMul
 
 MAX_EXACT_DIGITS = 10_000  # a constant power or factorial larger than this stays unevaluated
 
@@ -169,13 +170,15 @@ def power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
     Returns:
         The power.
     """
-    if base.is_Number and exponent.is_Number and not _small_power(base, exponent):
-        return sympy.Pow(base, exponent, evaluate=False)
-    if (base.is_Number or base.is_Pow) and exponent.is_Pow and not exponent.free_symbols:
-        return sympy.Pow(base, exponent, evaluate=False)
-    if base.is_Pow and base.args[0].is_Number and not base.free_symbols and exponent.is_Number:
-        return sympy.Pow(base, exponent, evaluate=False)
-    return sympy.Pow(base, exponent)
+    if (
+        (base.is_Number and exponent.is_Number and not _small_power(base, exponent))
+        or ((base.is_Number or base.is_Pow) and exponent.is_Pow and not exponent.free_symbols)
+        or (base.is_Pow and base.args[0].is_Number and not base.free_symbols and exponent.is_Number)
+    ):
+        # Kept as typed; past HUGE_DIGITS an opaque constant, which the check can stand in for.
+        held = sympy.Pow(base, exponent, evaluate=False)
+        return Constant(held) if digits(held) > HUGE_DIGITS else held
+    return opaque(sympy.Pow, [base, exponent])
 
 
 def _small_power(base: sympy.Expr, exponent: sympy.Expr) -> bool:

@@ -180,9 +180,13 @@ def _check_at(derivation: Derivation, point: Mapping[Any, Any], rng: random.Rand
     graph = derivation.graph
     out = graph.symbols[graph.output]
     env = _forward(derivation, point, {})
+    _check_identities(derivation, env)
     # The derivation's own reverse pass, evaluated: each recurrence reuses upstream values.
     for adjoint in derivation.adjoints:
-        env[Upstream(adjoint.of, adjoint.wrt)] = evaluate(adjoint.recurrence, env)
+        env[Upstream(adjoint.of, adjoint.wrt)] = value = evaluate(adjoint.recurrence, env)
+        if adjoint.in_nodes is not None:
+            what = f"∂{adjoint.of}/∂{adjoint.wrt} in forward values"
+            _agree(evaluate(adjoint.in_nodes, env), value, what, derivation)
     claimed: dict[str, Any] = {}
     for chain in derivation.chain_rules:
         value = evaluate(chain.in_intermediates, env)
@@ -190,6 +194,9 @@ def _check_at(derivation: Derivation, point: Mapping[Any, Any], rng: random.Rand
         for name, form in (("result", chain.result), ("simplified", chain.simplified)):
             if form is not None:
                 _agree(evaluate(form, point), value, f"{name} of d/d{chain.wrt}", derivation)
+        if chain.in_nodes is not None:
+            what = f"d/d{chain.wrt} in forward values"
+            _agree(evaluate(chain.in_nodes, env), value, what, derivation)
         for path_sum in _path_sums(chain, env):
             _agree(path_sum, value, f"sum over paths for d/d{chain.wrt}", derivation)
     inputs = {s.name for s in graph.inputs}
@@ -211,6 +218,22 @@ def _check_at(derivation: Derivation, point: Mapping[Any, Any], rng: random.Rand
             finite, refined = richardson(along, step()), True
         _agree(predicted, finite, "gradient along a random direction", derivation)
     return refined
+
+
+def _check_identities(derivation: Derivation, env: dict[Any, Any]) -> None:
+    """The forms written in the forward values (``calculus.identities``) against the ones they
+    re-express: each cached local factor here, the gradients' ``in_nodes`` in the reverse pass.
+    The aside assignments such a form may name are evaluated into ``env`` first."""
+    forms = [a.in_nodes for a in derivation.adjoints] + [c.in_nodes for c in derivation.chain_rules]
+    named = {s for form in forms if form is not None for s in form.free_symbols}
+    for node in derivation.graph.aside:
+        # Only where a form names it: elsewhere its value (maybe undefined here) is no concern.
+        if node.symbol in named:
+            env[node.symbol] = evaluate(node.definition, env)
+    for factor in derivation.local_derivatives:
+        if factor.cached is not None:
+            what = f"∂{factor.of}/∂{factor.wrt} in forward values"
+            _agree(evaluate(factor.cached, env), evaluate(factor.derivative, env), what, derivation)
 
 
 def _path_sums(chain: Any, env: Mapping[Any, Any]) -> list[Any]:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from chainrule.model import Adjoint, ChainRule, Path
+from chainrule.model import Adjoint, ChainRule, LocalDerivative, Path
 from chainrule.render.notation import Notation
 from chainrule.render.printers.unicode import to_unicode
 from chainrule.render.rows import EXPR, FACTOR, NOTE, OP, RESULT, SYMBOL, Equation, Part, Row
@@ -100,10 +100,54 @@ def chain_rule_layout(n: Notation, rule: ChainRule) -> ChainLayout:
     """
     layout = _chain_rule_layout(n, rule)
     plain = layout if n.plain is n else _chain_rule_layout(n.plain, rule)
+    total = _dedupe(layout.total, plain.total)
+    aside = _aside_note(n, [rule.in_nodes])
+    if aside:
+        total = dataclasses.replace(total, note=n.text("with ") + aside)
     return ChainLayout(
         layout.intro,
         tuple(_dedupe(e, p) for e, p in zip(layout.paths, plain.paths, strict=True)),
-        _dedupe(layout.total, plain.total),
+        total,
+    )
+
+
+def local_equation(n: Notation, step: LocalDerivative) -> Equation:
+    """One local factor: ``∂p/∂a = σ(a)(1 − σ(a))``, and where backprop reuses forward values
+    for it, ``= p(1 − p)`` with a note naming them.
+
+    Args:
+        n: the notation to write it in.
+        step: the step.
+
+    Returns:
+        The equation: one row, or two with the note after the second.
+    """
+    lhs = Row((Part(n.local(step.of, step.wrt)),))
+    rows = [_row(n, step.derivative)]
+    if step.cached is None:
+        return Equation(lhs, tuple(rows))
+    rows.append(_row(n, step.cached))
+    names = _forward_names(step.cached, step.derivative)
+    note = n.text("reuses ") + ", ".join(map(n.name, names)) + n.text(" from the forward pass")
+    return Equation(lhs, tuple(rows), note=note if names else "", note_row=1)
+
+
+def _forward_names(form: Any, instead: Any) -> list[str]:
+    """The nodes ``form`` names that ``instead`` does not (a renamed form names nothing
+    else), by name: looking each up in the graph would cost its size per factor."""
+    return sorted({s.name for s in form.free_symbols} - {s.name for s in instead.free_symbols})
+
+
+def _aside_note(n: Notation, forms: Sequence[Any]) -> str:
+    """``p₂ = e₂/s`` for each assignment the output does not use that ``forms`` name (it is
+    not among the intermediates shown)."""
+    named = {s.name for form in forms if form is not None for s in form.free_symbols}
+    if not named or not n.d.graph.aside:
+        return ""
+    return ", ".join(
+        f"{n.name(node.name)} = {n.expr(node.definition)}"
+        for node in n.d.graph.aside
+        if node.name in named
     )
 
 
@@ -195,6 +239,8 @@ def _tail(n: Notation, rule: ChainRule) -> list[Row]:
     # when its terms differ (structural comparison, not algebra).
     if len(products) < 2 or set(rule.in_intermediates.as_ordered_terms()) != set(products):
         rows.append(_row(n, rule.in_intermediates))
+    if rule.in_nodes is not None:
+        rows.append(_row(n, rule.in_nodes))
     if rule.result is None:
         rows.append(Row((Part(omitted_text(rule.result_size), NOTE),)))
     else:
@@ -261,7 +307,12 @@ def _adjoint_equation(n: Notation, adj: Adjoint) -> Equation:
     rows.append(_row(n, adj.recurrence))
     if adj.expanded and len(to_unicode(adj.expression)) <= EXPANSION_MAX:
         rows.append(_row(n, adj.expression))
-    note = ""
+    if adj.in_nodes is not None:
+        rows.append(_row(n, adj.in_nodes))
+    notes = []
     if adj.reuses:
-        note = n.text("reuses ") + ", ".join(n.adjoint(child) for child in adj.reuses)
-    return Equation(lhs, tuple(rows), note=note)
+        notes.append(n.text("reuses ") + ", ".join(n.adjoint(child) for child in adj.reuses))
+    aside = _aside_note(n, [adj.in_nodes])
+    if aside:
+        notes.append(n.text("with ") + aside)
+    return Equation(lhs, tuple(rows), note=n.text("; ").join(notes))

@@ -53,6 +53,11 @@ class JsonRenderer(Renderer[dict[str, Any], str]):
             "verified": d.verified,
             "expression_size": d.expression_size,
         }
+        if d.graph.aside:  # assignments the output does not use, which a gradient may name
+            out["aside"] = [
+                {"name": self._name(n.name), "definition": self._py(n.definition)}
+                for n in d.graph.aside
+            ]
         if self.names:  # what each renamed name is on screen: {"lamda": "λ", "c_v1": "c′"}
             out["renamed"] = {new: name_unicode(old) for old, new in self.names.items()}
         for step in d.steps:
@@ -67,7 +72,10 @@ class JsonRenderer(Renderer[dict[str, Any], str]):
 
     def _factor(self, step: LocalDerivative) -> dict[str, str]:
         of, wrt = self._name(step.of), self._name(step.wrt)
-        return {"of": of, "wrt": wrt, "derivative": self._py(step.derivative)}
+        entry = {"of": of, "wrt": wrt, "derivative": self._py(step.derivative)}
+        if step.cached is not None:  # the factor in the forward values backprop caches
+            entry["cached"] = self._py(step.cached)
+        return entry
 
     def join(self, rendered: list[dict[str, Any]]) -> str:
         return "\n".join(json.dumps(one, ensure_ascii=False) for one in rendered)
@@ -95,6 +103,8 @@ class JsonRenderer(Renderer[dict[str, Any], str]):
                 "reuses": [self._name(n) for n in step.reuses],
             }
         )
+        if step.in_nodes is not None:  # the gradient in the named nodes, as ML writes it
+            out["adjoints"][-1]["in_nodes"] = self._py(step.in_nodes)
 
     def _render_ChainRule(self, step: ChainRule, out: dict[str, Any]) -> None:
         entry: dict[str, Any] = {
@@ -114,6 +124,8 @@ class JsonRenderer(Renderer[dict[str, Any], str]):
             entry["paths_omitted"] = True
         if step.simplified is not None:
             entry["simplified"] = self._py(step.simplified)
+        if step.in_nodes is not None:
+            entry["in_nodes"] = self._py(step.in_nodes)
         out["derivatives"].append(entry)
 
 
@@ -121,7 +133,8 @@ def _names(d: Derivation) -> list[str]:
     """Every name a derivation's JSON may print: inputs, intermediates, abstract functions."""
     graph = d.graph
     functions = {f.func.__name__ for n in graph.nodes for f in n.definition.atoms(AppliedUndef)}
-    return [*graph.input_names, *d.wrt, *(n.name for n in graph.nodes), *sorted(functions)]
+    nodes = (*graph.nodes, *graph.aside)
+    return [*graph.input_names, *d.wrt, *(n.name for n in nodes), *sorted(functions)]
 
 
 def to_dict(d: Derivation) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from chainrule.render.equations import (
     chain_rule_layout,
     heading,
     heading_parts,
+    local_equation,
 )
 from chainrule.render.latex_width import balance, scan_latex, tex_width
 from chainrule.render.notation import Notation
@@ -211,7 +212,7 @@ def equation_lines(eq: Equation, *, tag: str = "") -> list[str]:
     lines = [f"{row_tex(eq.lhs)} &= {rows[0]}"] + [f"&= {r}" for r in rows[1:]]
     extra = tag or eq.note
     if extra:
-        lines[0] += f" && {extra}"
+        lines[0 if tag else min(eq.note_row, len(lines) - 1)] += f" && {extra}"
     return lines
 
 
@@ -252,15 +253,20 @@ def _equation(eq: Equation, room: float) -> list[str]:
         _broken(row, f"{lhs} &= " if i == 0 and lhs else "&= ", room - _REL, rest)
         for i, row in enumerate(eq.rows or (Row(()),))
     ]
+    # The block a note follows: the first (the left-hand side's, when it has its own), or
+    # the row ``note_row``.
+    at = 0 if eq.label or not eq.note_row else min(eq.note_row, len(rows) - 1) + bool(head)
     if not head:
         head, rows = rows[0], rows[1:]
+    blocks = [head, *rows]
     extra = eq.label or eq.note
     if extra:
-        text, width, fits = head[-1]
+        block = blocks[at]
+        text, width, fits = block[-1]
         if width + tex_width(f"{_GAP} {extra}") <= fits:
-            head[-1] = (f"{text} {_GAP} {extra}", width, fits)
+            block[-1] = (f"{text} {_GAP} {extra}", width, fits)
         else:
-            head.append((f"&{_GAP} {extra}", 0.0, fits))
+            block.append((f"&{_GAP} {extra}", 0.0, fits))
     return [line[0] for block in (head, *rows) for line in block]
 
 
@@ -353,7 +359,7 @@ class LatexRenderer(Renderer[str, str]):
         ]
 
     def _render_LocalDerivative(self, step: LocalDerivative) -> Sequence[str | Equation]:
-        return [_equation_of(self.n.local(step.of, step.wrt), self.n.expr(step.derivative))]
+        return [local_equation(self.n, step)]
 
     def _render_Adjoint(self, step: Adjoint) -> Sequence[str | Equation]:
         return [adjoint_equation(self.n, step)]

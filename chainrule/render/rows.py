@@ -38,9 +38,11 @@ class Row:
 
 @dataclass(frozen=True)
 class Equation:
-    """``lhs = rows[0] = rows[1] …``, with an optional label before it and a note after it."""
+    """``lhs = rows[0] = rows[1] …``, with an optional label before it and a note after it
+    (after the row ``note_row``: a cached local factor's note goes with the row it explains)."""
 
     lhs: Row
     rows: tuple[Row, ...]
     label: str = ""
     note: str = ""
+    note_row: int = 0

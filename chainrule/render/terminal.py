@@ -45,7 +45,12 @@ from rich.text import Text
 
 from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative, Step
 from chainrule.render.base import Renderer
-from chainrule.render.equations import adjoint_equation, chain_rule_layout, heading
+from chainrule.render.equations import (
+    adjoint_equation,
+    chain_rule_layout,
+    heading,
+    local_equation,
+)
 from chainrule.render.notation import Notation
 from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.rows import EXPR, FACTOR, NOTE, OP, RESULT, SYMBOL, Equation, Part, Row
@@ -173,8 +178,9 @@ def _expr_row(lhs: Text, expr: str) -> tuple[Text, str, Wrapped]:
 
 def _equation_rows(eq: Equation) -> _Rows:
     rows = list(eq.rows) or [Row(())]
-    if eq.note:  # after the first row, where it fits; a blank operator breaks before it first
-        rows[0] = Row((*rows[0].parts, Part("   ", OP), Part(f"({eq.note})", NOTE)))
+    if eq.note:  # after its row, where it fits; a blank operator breaks before it first
+        at = min(eq.note_row, len(rows) - 1)
+        rows[at] = Row((*rows[at].parts, Part("   ", OP), Part(f"({eq.note})", NOTE)))
     lhs = Text(sanitize(eq.lhs.text), style=LHS_STYLE)
     return [(lhs, "=", Wrapped(rows[0]))] + [(Text(""), "=", Wrapped(row)) for row in rows[1:]]
 
@@ -237,8 +243,7 @@ class RichRenderer(Renderer[RenderableType, RenderableType]):
         ]
 
     def _render_LocalDerivative(self, step: LocalDerivative) -> _Rows:
-        lhs = Text(sanitize(self.n.local(step.of, step.wrt)), style=LHS_STYLE)
-        return [_expr_row(lhs, self.n.expr(step.derivative))]
+        return _equation_rows(local_equation(self.n, step))
 
     def _render_Adjoint(self, step: Adjoint) -> _Rows:
         return _equation_rows(adjoint_equation(self.n, step))

@@ -27,7 +27,12 @@ from collections.abc import Sequence
 
 from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative
 from chainrule.render.base import Renderer
-from chainrule.render.equations import adjoint_equation, chain_rule_layout, heading
+from chainrule.render.equations import (
+    adjoint_equation,
+    chain_rule_layout,
+    heading,
+    local_equation,
+)
 from chainrule.render.notation import Notation
 from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.rows import Equation
@@ -37,13 +42,13 @@ INDENT = "  "
 
 
 def _equation(eq: Equation) -> list[str]:
-    """``lhs = r0`` then ``= r1`` … under the first ``=``; the note after the first row."""
+    """``lhs = r0`` then ``= r1`` … under the first ``=``; the note after its row."""
     rows = [r.text for r in eq.rows] or [""]
     lines = [f"{INDENT}{eq.lhs.text} = {rows[0]}"]
-    if eq.note:
-        lines[0] += f"    ({eq.note})"
     pad = " " * len(eq.lhs.text)
     lines += [f"{INDENT}{pad} = {row}" for row in rows[1:]]
+    if eq.note:
+        lines[min(eq.note_row, len(lines) - 1)] += f"    ({eq.note})"
     return lines
 
 
@@ -76,7 +81,7 @@ class TextRenderer(Renderer[str, str]):
         ]
 
     def _render_LocalDerivative(self, step: LocalDerivative) -> list[str]:
-        return [f"{INDENT}{self.n.local(step.of, step.wrt)} = {self.n.expr(step.derivative)}"]
+        return _equation(local_equation(self.n, step))
 
     def _render_Adjoint(self, step: Adjoint) -> list[str]:
         return _equation(adjoint_equation(self.n, step))

@@ -138,7 +138,9 @@ def limit_self(job: Job) -> None:
     import resource  # here: it exists only where fork does
 
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    memory = job.memory_mb * 1024 * 1024
+    # On top of what the worker already maps: forked from a large process (a notebook with
+    # torch loaded maps gigabytes), a budget of the whole address space would refuse everything.
+    memory = _mapped_bytes() + job.memory_mb * 1024 * 1024
     if hard != resource.RLIM_INFINITY:
         memory = min(memory, hard)
     resource.setrlimit(resource.RLIMIT_AS, (memory, hard))
@@ -150,6 +152,16 @@ def limit_self(job: Job) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # SIGXCPU would dump a worker's core
     sys.setrecursionlimit(10_000)
+
+
+def _mapped_bytes() -> int:
+    """This process's address space in bytes (Linux's /proc); 0 where it cannot be read."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE")
 
 
 # -- frames: a length, then a pickle --------------------------------------------------------------

@@ -153,7 +153,8 @@ def test_a_wrong_upstream_recurrence_is_caught_where_it_is_reused() -> None:
     assert not d.chain_rules[0].expanded
     adjoint = next(s for s in d.steps if isinstance(s, Adjoint) and s.wrt == "h5")
     assert not adjoint.expanded
-    wrong = dataclasses.replace(adjoint, recurrence=adjoint.recurrence * 2)
+    # Without its form in the forward values (against which it would be caught at h5 itself).
+    wrong = dataclasses.replace(adjoint, recurrence=adjoint.recurrence * 2, in_nodes=None)
     broken = dataclasses.replace(d, steps=tuple(wrong if s is adjoint else s for s in d.steps))
     assert verify(d).verified == "numeric"
     with pytest.raises(VerificationError, match="gradient along a random direction failed"):
@@ -268,3 +269,48 @@ def test_since_checks_only_the_forms_added_since(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(AssertionError, match="checked again"):
         verify(_simplified(checked, sympy.cos(2 * x)), since=unchecked("sin(x)*cos(x)"))
 
+
+def _with(d: Derivation, old: object, new: object) -> Derivation:
+    return dataclasses.replace(d, steps=tuple(new if s is old else s for s in d.steps))
+
+
+def test_forms_in_the_forward_values_are_checked_too() -> None:
+    d = unchecked("a = w*x + b; p = sigmoid(a); L = -(y*ln(p) + (1-y)*ln(1-p))", "all")
+    assert verify(d).verified == "numeric"
+    p, y = sympy.Symbol("p", real=True), sympy.Symbol("y", real=True)
+    adjoint = next(a for a in d.adjoints if a.wrt == "a")
+    assert adjoint.in_nodes == p - y
+    wrong = _with(d, adjoint, dataclasses.replace(adjoint, in_nodes=y - p))
+    with pytest.raises(VerificationError, match="∂L/∂a in forward values failed"):
+        verify(wrong)
+    chain = next(c for c in d.chain_rules if c.wrt == "b")
+    wrong = _with(d, chain, dataclasses.replace(chain, in_nodes=p + y))
+    with pytest.raises(VerificationError, match="d/db in forward values failed"):
+        verify(wrong)
+    factor = next(f for f in d.local_derivatives if f.cached is not None)
+    wrong = _with(d, factor, dataclasses.replace(factor, cached=p * (1 + p)))
+    with pytest.raises(VerificationError, match="∂p/∂a in forward values failed"):
+        verify(wrong)
+
+
+def test_an_aside_line_is_evaluated_where_a_form_names_it() -> None:
+    d = unchecked(
+        "e1 = exp(z1); e2 = exp(z2); s = e1 + e2; p1 = e1/s; p2 = e2/s; L = -ln(p1)", "all"
+    )
+    assert verify(d).verified == "numeric"  # ∂L/∂z₂ = p₂, with p₂ evaluated from e₂/s
+    (aside,) = d.graph.aside
+    # A wrong definition of p₂ makes the form disagree: it really was evaluated.
+    graph = dataclasses.replace(
+        d.graph, aside=(dataclasses.replace(aside, definition=2 * aside.definition),)
+    )
+    with pytest.raises(VerificationError, match="in forward values failed"):
+        verify(dataclasses.replace(d, graph=graph))
+    # One that no form names is not evaluated: ln of a negative there would skip every point.
+    bad = dataclasses.replace(
+        aside,
+        name="q",
+        symbol=sympy.Symbol("q", real=True),
+        definition=sympy.log(-1 - aside.definition),
+    )
+    graph = dataclasses.replace(d.graph, aside=(aside, bad))
+    assert verify(dataclasses.replace(d, graph=graph)).verified == "numeric"

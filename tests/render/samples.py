@@ -44,6 +44,13 @@ EXAMPLES: dict[str, tuple[str, list[str] | None]] = {
     # the order typed kept in a program's intermediates
     "program_typed_order": ("a1 = w1*x + b1; h1 = sigmoid(a1); z = w*h1; L = (z - y)^2/2", ["w1"]),
     "product_w_h": ("z = w*h", ["w", "h"]),
+    # the ML identities of the backward pass: p − y, p₁ − 1 and p₂, (h − y)(1 − h²)
+    "bce_identity": ("a = w*x + b; p = sigmoid(a); L = -(y*ln(p) + (1-y)*ln(1-p))", ["w", "b"]),
+    "softmax_ce": (
+        "e1 = exp(z1); e2 = exp(z2); s = e1 + e2; p1 = e1/s; p2 = e2/s; L = -ln(p1)",
+        ["z1", "z2"],
+    ),
+    "tanh_cached": ("a = w*x + b; h = tanh(a); L = (h - y)^2/2", ["w", "b"]),
 }
 # Small networks whose derivations are wide: binary cross-entropy, and a residual connection.
 NETWORKS = {

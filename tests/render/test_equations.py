@@ -8,7 +8,13 @@ import pytest
 
 from chainrule.api import derive
 from chainrule.model import Derivation
-from chainrule.render.equations import adjoint_equation, chain_rule_layout, heading, omitted_text
+from chainrule.render.equations import (
+    adjoint_equation,
+    chain_rule_layout,
+    heading,
+    local_equation,
+    omitted_text,
+)
 from chainrule.render.latex import LatexNotation
 from chainrule.render.notation import Notation
 from chainrule.render.rows import FACTOR, NOTE, OP, RESULT
@@ -86,3 +92,38 @@ def test_heading_shows_the_source_when_the_expression_is_too_large() -> None:
     assert (
         heading(LatexNotation(d)) == r"\frac{d}{dx} \text{a = x\textasciicircum{}2; b = \{a\}\_1}"
     )
+
+
+def test_a_cached_local_factor_shows_the_forward_value_it_reuses() -> None:
+    d = example("bce_identity")
+    factor = next(f for f in d.local_derivatives if (f.of, f.wrt) == ("p", "a"))
+    eq = local_equation(Notation(d), factor)
+    assert [r.text for r in eq.rows] == ["σ(a)(1 − σ(a))", "p(1 − p)"]
+    assert (eq.note, eq.note_row) == ("reuses p from the forward pass", 1)
+    tex = local_equation(LatexNotation(d), factor)
+    assert tex.note == r"\text{reuses } p \text{ from the forward pass}"
+    plain = next(f for f in d.local_derivatives if f.cached is None)
+    assert len(local_equation(Notation(d), plain).rows) == 1
+
+
+def test_a_gradient_ends_with_its_form_in_the_named_nodes() -> None:
+    d = example("bce_identity")
+    a = next(adj for adj in d.adjoints if adj.wrt == "a")
+    assert [r.text for r in adjoint_equation(Notation(d), a).rows][-2:] == [
+        "σ(a)(1 − σ(a))(−(y − 1)/v − y/p)",
+        "p − y",
+    ]
+    w = next(c for c in d.chain_rules if c.wrt == "w")
+    rows = [r.text for r in chain_rule_layout(Notation(d), w).total.rows]
+    assert rows[-2] == "x·(p − y)"  # then the result in the inputs
+
+
+def test_a_form_naming_an_unused_assignment_says_what_it_is() -> None:
+    d = example("softmax_ce")
+    z2 = next(adj for adj in d.adjoints if adj.wrt == "z2")
+    eq = adjoint_equation(Notation(d), z2)
+    assert eq.note == "reuses ∂L/∂e₂; with p₂ = e₂/s" and eq.rows[-1].text == "p₂"
+    chain = next(c for c in d.chain_rules if c.wrt == "z2")
+    assert chain_rule_layout(Notation(d), chain).total.note == "with p₂ = e₂/s"
+    z1 = next(c for c in d.chain_rules if c.wrt == "z1")
+    assert chain_rule_layout(Notation(d), z1).total.note == ""  # p₁ − 1 names no such line

@@ -118,3 +118,19 @@ def test_json_names_read_back_and_say_what_they_were() -> None:
 
 def test_json_without_renamed_names_has_no_renamed_key() -> None:
     assert "renamed" not in to_dict(example("sin_x2"))
+
+
+def test_json_adds_cached_factors_forms_in_nodes_and_aside_lines() -> None:
+    data = to_dict(example("softmax_ce"))
+    factor = next(f for f in data["local_derivatives"] if (f["of"], f["wrt"]) == ("e1", "z1"))
+    assert (factor["derivative"], factor["cached"]) == ("exp(z1)", "e1")
+    assert "cached" not in data["local_derivatives"][0]  # ∂L/∂u = −1: nothing to name
+    adjoints = {a["wrt"]: a for a in data["adjoints"]}
+    assert (adjoints["z1"]["in_nodes"], adjoints["z2"]["in_nodes"]) == ("p1 - 1", "p2")
+    assert "in_nodes" not in adjoints["u"]
+    derivatives = {d["wrt"]: d for d in data["derivatives"]}
+    assert derivatives["z2"]["in_nodes"] == "p2"
+    assert data["aside"] == [{"name": "p2", "definition": "e2/s"}]
+    for text in [a["in_nodes"] for a in adjoints.values() if "in_nodes" in a]:
+        sympy.parse_expr(text)
+    assert "aside" not in to_dict(example("program_all"))

@@ -97,3 +97,24 @@ def _compile(pdflatex: str, tex: str, where: Path) -> str:
     assert done.returncode == 0, done.stdout[-3000:]
     assert (where / "doc.pdf").exists()
     return (where / "doc.log").read_text(encoding="latin-1")
+
+
+def test_a_note_follows_its_row_also_under_a_left_hand_side_of_its_own() -> None:
+    from chainrule.render.latex import align
+    from chainrule.render.rows import Equation, Part, Row
+
+    rows = (Row((Part("a"),)), Row((Part("b"),)))
+    short = Equation(Row((Part("y"),)), rows, note=r"\text{n}", note_row=1)
+    assert align([short]) == ["y &= a", r"&= b \qquad \text{n}"]
+    wide = r"\frac{\partial L}{\partial u} \cdot " * 6
+    long = Equation(Row((Part(wide),)), rows, note=r"\text{n}", note_row=1)
+    lines = align([long])
+    assert lines[-1] == r"&= b \qquad \text{n}" and lines[-2] == "&= a"
+
+
+def test_a_cached_factor_row_carries_its_note_in_latex() -> None:
+    tex = render_latex(example("bce_identity"))
+    assert (
+        r"&= p \left(1 - p\right) \qquad \text{reuses } p \text{ from the forward pass} \\"
+        in tex.splitlines()
+    )

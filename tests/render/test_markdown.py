@@ -29,3 +29,8 @@ def test_local_derivatives_and_backprop_are_one_block_each_chain_rule_its_own() 
         "Backpropagation": 1,
         "Chain rule": 4,
     }
+
+
+def test_a_cached_factor_row_carries_its_note_in_markdown() -> None:
+    md = render_markdown(example("tanh_cached"))
+    assert r"&= 1 - h^{2} && \text{reuses } h \text{ from the forward pass} \\" in md.splitlines()

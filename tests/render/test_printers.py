@@ -279,3 +279,12 @@ def test_activations_case_analyses_and_published_constants() -> None:
         r"\operatorname{leaky\_relu}\left(r, \frac{1}{5}\right)"
     )
     assert to_latex(gelu(r) ** 2) == r"\operatorname{gelu}^{2}\left(r\right)"
+
+
+def test_a_cached_activation_stands_beside_its_one_minus_itself() -> None:
+    h1, w, x, y, z = sympy.symbols("h1 w x y z", real=True)
+    expr = w * x * h1 * (1 - h1) * (z - y)
+    assert to_unicode(expr) == "w·x·h₁(1 − h₁)(z − y)"  # not h₁·w·x·(1 − h₁)(z − y)
+    assert to_latex(expr) == r"w x h_{1} \left(1 - h_{1}\right) \left(z - y\right)"
+    assert split_mul(h1 * (1 + h1) / (w * (1 - w)))[1:] == ([h1, 1 + h1], [w, 1 - w])
+    assert to_unicode(x * (h1 - y)) == "x·(h₁ − y)"  # only 1 ± itself

@@ -105,3 +105,11 @@ def test_paths_go_above_their_equations_when_they_do_not_fit_beside_them() -> No
     assert re.search(r"^│   L → h₂ → \S+ → v → h₁ → u → w₁:\s+│$", narrow, re.M)
     wide = rich_text(render_rich(d), width=250)
     assert re.search(r"^│   L → h₂ → \S+ → v → h₁ → u → w₁: ∂L/∂h₂ · ", wide, re.M)
+
+
+def test_a_cached_factor_row_carries_its_note_in_the_terminal() -> None:
+    lines = [
+        line.strip("│ ") for line in rich_text(render_rich(example("tanh_cached"))).splitlines()
+    ]
+    i = lines.index("∂h/∂a = 1 − tanh(a)²")
+    assert lines[i + 1] == "= 1 − h²   (reuses h from the forward pass)"

@@ -83,3 +83,9 @@ def test_plain_text_puts_a_product_sign_between_a_call_and_a_bracket() -> None:
     assert re.search(r"ln\(x \+ 1\)·\(x \+ 2\)", out)
     assert not re.search(r"(ln|sin|cos|exp)\([^()]*\)\(", out)
     assert "σ(a)(1 − σ(a))" in render_text(example("program_W1"))  # ML's idiom stays
+
+
+def test_a_cached_factor_takes_a_second_row_with_its_note() -> None:
+    lines = render_text(example("bce_identity")).splitlines()
+    i = lines.index("  ∂p/∂a = σ(a)(1 − σ(a))")  # the seed's form, no note on it
+    assert lines[i + 1] == "        = p(1 − p)    (reuses p from the forward pass)"

@@ -71,7 +71,21 @@ def split_mul(expr: Any) -> tuple[bool, list[Any], list[Any]]:
             numer.append(arg)
     numer.sort(key=_rank)  # stable: sympy's order within a rank
     denom.sort(key=_rank)
-    return negative, numer, denom
+    return negative, _beside_companions(numer), _beside_companions(denom)
+
+
+def _beside_companions(factors: list[Any]) -> list[Any]:
+    """A symbol moved to just before a factor 1 ± itself, as ML writes a cached activation's
+    derivative: w·x·h₁(1 − h₁), never h₁·w·x·(1 − h₁)."""
+    out = list(factors)
+    for factor in factors:
+        if factor.is_Add and len(factor.args) == 2 and sympy.S.One in factor.args:
+            other = next(a for a in factor.args if a is not sympy.S.One)
+            base = -other if other.could_extract_minus_sign() else other
+            if base.is_Symbol and base in out:
+                out.remove(base)
+                out.insert(out.index(factor), base)
+    return out
 
 
 def typed_sign(expr: TypedMul) -> tuple[bool, list[Any]]:
