@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from chainrule.calculus.decompose import decompose
 from chainrule.calculus.engine import differentiate
 from chainrule.calculus.identities import with_identities
+from chainrule.calculus.order import with_typed_order
 from chainrule.calculus.simplify import simplify_results
 from chainrule.check.verify import verify
 from chainrule.errors import VariableError
@@ -52,6 +53,7 @@ def derive(
     graph = decompose(program, of=None if of is None else output_name(program, of), real=real)
     # Gradients re-expressed in the named nodes (p − y) before the check, which covers them.
     derivation = with_identities(differentiate(graph, resolve_wrt(graph, wrt)))
+    derivation = with_typed_order(derivation)
     return verify(derivation) if check else derivation
 
 

@@ -400,6 +400,10 @@ class Derivation:
     # How the results were cross-checked: "numeric", "symbolic", "skipped" (the check ran but
     # could not decide; a note says why) or "unchecked" (no check was asked for).
     verified: str = "unchecked"
+    # For each sum the user typed, its terms written in the inputs (as sympy evaluates them)
+    # in the order typed: the printers write a sum with exactly these terms in this order
+    # (``calculus.order``), so that σ(w₁·x + b₁) in a result reads as typed.
+    typed_orders: tuple[tuple[sympy.Expr, ...], ...] = ()
 
     @property
     def source(self) -> str:

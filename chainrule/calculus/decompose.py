@@ -24,6 +24,8 @@ expression, so a 1000-deep composition never becomes a 1000-deep sympy object.
 
 from __future__ import annotations
 
+import dataclasses
+
 import sympy
 
 from chainrule.calculus.constants import opaque
@@ -37,6 +39,7 @@ from chainrule.calculus.typed import (
     typed_mul,
     typed_neg,
     typed_pow,
+    write_out,
 )
 from chainrule.errors import MathError, ProgramError, VariableError
 from chainrule.model import (
@@ -113,7 +116,7 @@ class _Decomposer:
             output=graph_nodes[-1].name,
             symbols=table,
             notes=program.notes + tuple(dict.fromkeys(self.notes)),
-            aside=_aside(self.table.nodes, {n.name for n in nodes}, set(table)),
+            aside=_aside(self.table.nodes, nodes, graph_nodes, set(table)),
         )
 
     # -- names -------------------------------------------------------------------------------
@@ -330,14 +333,28 @@ def _ancestors(nodes: list[Node], output: str) -> list[Node]:
     return [n for n in kept if n.name != output] + [index[output]]
 
 
-def _aside(nodes: list[Node], kept: set[str], known: set[str]) -> tuple[Node, ...]:
+def _aside(
+    nodes: list[Node], kept: list[Node], renamed: list[Node], known: set[str]
+) -> tuple[Node, ...]:
     """The user's assignments the output does not use, each written only in names the graph
-    knows (or earlier such assignments): softmax's ``p2 = e2/s`` beside ``L = -ln(p1)``.
-    One that holds a generated name or an input the output never uses is left out."""
+    knows (or earlier such assignments): softmax's ``p2 = exp(z2)/s`` beside ``L = -ln(p1)``,
+    its exp(z₂) the graph's own node.  One that holds an input the output never uses, or a
+    subexpression the graph does not name, is left out."""
+    names_of = {old.symbol: new.symbol for old, new in zip(kept, renamed, strict=True)}
+    used = {n.name for n in kept}
     aside: list[Node] = []
     for node in nodes:
+        if not node.named_by_user or node.name in used:
+            continue
+        by_name = {old.name: new.name for old, new in names_of.items()}
+        node = dataclasses.replace(
+            node,
+            definition=write_out(node.definition, names_of),
+            parents=tuple(by_name.get(p, p) for p in node.parents),
+            evaluated=None if node.evaluated is None else node.evaluated.xreplace(names_of),
+        )
         names = {s.name for s in node.definition.free_symbols | node.value.free_symbols}
-        if node.named_by_user and node.name not in kept and names <= known:
+        if names <= known:
             aside.append(node)
             known = known | {node.name}
     return tuple(aside)

@@ -94,12 +94,18 @@ class _Forward:
         nodes: tuple[Node, ...] = (*graph.nodes, *graph.aside)
         self.node = {n.name: n for n in nodes}
         self.children: dict[str, list[Node]] = {}  # every edge: how near a name is
-        self.named: dict[str, list[Node]] = {}  # the edges into the user's nodes: to name
+        self.named: dict[str, list[Node]] = {}  # the edges into the nodes to name
+        # Generated nodes other than sums are named on the way and written back at the end
+        # (``plain``): in p₁ = exp(z₁)/s, exp(z₁) → u lets u/s → p₁ match, and the form
+        # p₁ − 1 names nothing of chainrule's.
+        self.hidden: dict[sympy.Expr, sympy.Expr] = {}
         for n in nodes:
             for parent in dict.fromkeys(n.parents):
                 self.children.setdefault(parent, []).append(n)
-                if n.named_by_user:
+                if n.named_by_user or not _is_sum(n.value):
                     self.named.setdefault(parent, []).append(n)
+            if not n.named_by_user and not _is_sum(n.value):
+                self.hidden[n.symbol] = n.value
         # The sums the decomposition named (v = 1 − p inside ln(1 − p)): each in its two signs,
         # to turn a sum the way it was typed (``oriented``).
         sums = [n for n in graph.nodes if not n.named_by_user and _is_sum(n.value)]
@@ -146,11 +152,19 @@ class _Forward:
             return expr
         return _sign_in(expr.xreplace(self.to_sums).xreplace(self.from_sums))
 
+    def plain(self, expr: sympy.Expr) -> sympy.Expr:
+        """``expr`` with the generated nodes it names written out again (see ``hidden``)."""
+        for _ in range(len(self.node)):
+            if not expr.free_symbols & self.hidden.keys():
+                break
+            expr = expr.xreplace(self.hidden)
+        return expr
+
     def cached(self, derivative: sympy.Expr) -> sympy.Expr | None:
         """A local factor with the forward values named, when that differs and is no longer."""
         if tree_size(derivative) > MAX_SIZE:
             return None
-        renamed = self.rename(derivative, sums=False)
+        renamed = self.plain(self.rename(derivative, sums=False))
         # Naming replaces a subtree by a symbol: never longer, but compare (subs may regroup).
         if renamed == derivative or tree_size(renamed) > tree_size(derivative):
             return None
@@ -204,11 +218,11 @@ class _Forward:
         bases = list(dict.fromkeys([renamed, self._solved(renamed)]))
         bases = list(dict.fromkeys([*bases, *(self._inlined(b) for b in bases)]))
         tidy = [self.oriented(_sign_in(self.rename(f))) for f in (*bases, *map(_cancelled, bases))]
-        forms = list(dict.fromkeys([expr, *tidy]))
+        forms = list(dict.fromkeys([self.plain(f) for f in (expr, *tidy)]))
         best = min(forms, key=lambda f: _score(f, near))
         if not (best.is_Add or _expanded(best)):
             return best  # a product of linear sums: factor (costly) would find nothing
-        factored = self.oriented(_sign_in(self.rename(sympy.factor(best))))
+        factored = self.plain(self.oriented(_sign_in(self.rename(sympy.factor(best)))))
         return factored if _score(factored, near) < _score(best, near) else best
 
     def _solved(self, expr: sympy.Expr) -> sympy.Expr:

@@ -43,6 +43,8 @@ from chainrule.calculus.rewrites import (
     sines_and_cosines,
     trig_reciprocals,
 )
+from chainrule.calculus.typed import write_out
+from chainrule.calculus.written import Written
 from chainrule.model import ChainRule, Derivation
 
 SIMPLIFY_MAX_NODES = 200  # larger results are left as they are
@@ -70,7 +72,7 @@ def simplify_results(derivation: Derivation) -> Derivation:
     changed = False
     for step in derivation.steps:
         if isinstance(step, ChainRule) and step.result is not None and step.simplified is None:
-            better = _simpler(step.result, context)
+            better = _simpler(step.result, context, context.in_inputs(step.in_nodes))
             if better is not None:
                 step = dataclasses.replace(step, simplified=better)
                 changed = True
@@ -103,6 +105,30 @@ class _Context:
                 allowed |= family
         return allowed
 
+    def in_inputs(self, form: sympy.Expr | None) -> sympy.Expr | None:
+        """A gradient written in the named nodes (``identities``), written in the inputs:
+        x·(p − y) becomes x·(σ(b + w·x) − y), the answer an ML text gives.  None when there
+        is none, or a node is too large to write out.  (Evaluated, as every form the rewrites
+        judge is; the renderers print sums in the order typed.)"""
+        if form is None:
+            return None
+        graph = self.derivation.graph
+        aside = {n.symbol: n.definition for n in graph.aside}
+        form = write_out(write_out(form, aside), aside)  # an aside node may name an earlier one
+        names = {s.name for s in form.free_symbols}
+        mapping: dict[sympy.Expr, sympy.Expr] = {}
+        for node in graph.nodes:
+            if node.name in names:
+                full = self.written.full(node.name)
+                if full is None:
+                    return None
+                mapping[node.symbol] = full
+        return form.xreplace(mapping)
+
+    @functools.cached_property
+    def written(self) -> Written:
+        return Written(self.derivation.graph)
+
     @property
     def points(self) -> list[dict[sympy.Symbol, sympy.Float]]:
         if self._points is None:
@@ -110,16 +136,20 @@ class _Context:
         return self._points
 
 
-def _simpler(result: sympy.Expr, context: _Context) -> sympy.Expr | None:
+def _simpler(
+    result: sympy.Expr, context: _Context, in_nodes: sympy.Expr | None
+) -> sympy.Expr | None:
     if result.is_Atom or tree_size(result) > SIMPLIFY_MAX_NODES:
         return None
     try:
-        return _choose(result, context)
+        return _choose(result, context, in_nodes)
     except (Exception, _OutOfTime):  # noqa: BLE001 - sympy's own bugs must not lose the result
         return None
 
 
-def _choose(result: sympy.Expr, context: _Context) -> sympy.Expr | None:
+def _choose(
+    result: sympy.Expr, context: _Context, in_nodes: sympy.Expr | None = None
+) -> sympy.Expr | None:
     allowed = context.allowed(result)
     ops, length = _ops(result), len(str(result))
 
@@ -139,6 +169,8 @@ def _choose(result: sympy.Expr, context: _Context) -> sympy.Expr | None:
         )
 
     forms = _search(result, context, allowed)
+    if in_nodes is not None:  # first: on a tie, the ML form (x·(σ(w·x + b) − y)) wins
+        forms = {in_nodes: True} | forms
     for form in sorted(forms, key=key):  # stable: ties keep the order found
         # Checked even where every rewrite holds: a slip in one costs the form, not exit 70.
         if (

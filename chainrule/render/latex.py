@@ -75,7 +75,7 @@ class LatexNotation(Notation):
         self.plain = Notation(d)
 
     def expr(self, expr: Any) -> str:
-        return to_latex(expr, partial=self.partial)
+        return to_latex(expr, partial=self.partial, orders=self.orders)
 
     def name(self, name: str) -> str:
         return name_latex(name)

@@ -63,6 +63,8 @@ class Notation:
         self.partial = uses_partial(d)
         self.total_partial = self.partial and len(d.graph.inputs) > 1
         self.inputs = set(d.graph.input_names)
+        # The sums the user typed, to print in the order typed wherever they occur.
+        self.orders = {frozenset(terms): terms for terms in d.typed_orders}
         # Which rows repeat one another is decided on the Unicode form, so that every style
         # leaves out the same rows.
         self.plain: Notation = self
@@ -71,7 +73,7 @@ class Notation:
 
     def expr(self, expr: Any) -> str:
         """A sympy expression."""
-        return to_unicode(expr, partial=self.partial)
+        return to_unicode(expr, partial=self.partial, orders=self.orders)
 
     def name(self, name: str) -> str:
         """A symbol's name: ``W₁``, ``θ``."""

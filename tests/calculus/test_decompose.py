@@ -373,6 +373,8 @@ def test_the_graph_means_what_the_terms_mean(term: object) -> None:
     if any(note.code == "zero_power" for note in graph.notes):
         return  # 0^u read as 0 (u > 0) on purpose, with a note: tested on its own
     for rebuilt in (written_out(graph), written_out(graph, typed=True)):
+        # A huge constant is an opaque atom: it means what it shows (``calculus.constants``).
+        rebuilt = rebuilt.xreplace({c: c.shown for c in rebuilt.atoms(Constant)})
         compared = 0
         for point in points(graph.inputs, 3):
             expected = numeric_value(meaning, point, allow_complex=True)

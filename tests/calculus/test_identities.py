@@ -175,3 +175,24 @@ def test_random_networks_forms_equal_what_they_rewrite(lines: list[tuple[str, Te
             got = numeric_value(form.xreplace(full), point)
             if want is not None and got is not None:
                 assert_close(got, want, f"{form} vs {original}")
+
+
+def test_softmax_with_exp_inline_is_p1_minus_1_and_p2() -> None:
+    # exp(z₁) is chainrule's node here: named on the way (u/s → p₁), never in the form.
+    d = derive("s = exp(z1) + exp(z2); p1 = exp(z1)/s; p2 = exp(z2)/s; L = -ln(p1)", "all")
+    forms = _in_nodes(d)
+    assert forms["z1"] == real("p1") - 1
+    assert forms["z2"] == real("p2")
+    assert [n.name for n in d.graph.aside] == ["p2"]
+    assert d.verified == "numeric"
+
+
+def test_the_final_answer_is_the_ml_form_written_in_the_inputs() -> None:
+    from chainrule.api import simplify
+
+    d = simplify(derive(BCE, ["w", "b"]))
+    w, x, b, y = real("w"), real("x"), real("b"), real("y")
+    sigma = next(iter(d.chain_rules[0].result.atoms(sympy.Function))).func
+    simplified = {c.wrt: c.simplified for c in d.chain_rules}
+    assert simplified["w"] == x * (sigma(w * x + b) - y)
+    assert simplified["b"] == sigma(w * x + b) - y

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import sympy
@@ -158,6 +158,11 @@ def sympy_order(printer: Any, expr: Any, order: Any) -> list[Any]:
         return list(expr.args)
 
 
+# A printer's ``orders`` setting: the terms of each sum the user typed, as a set, to the same
+# terms in the order typed (from ``Derivation.typed_orders``).
+Orders = Mapping[frozenset[Any], tuple[Any, ...]]
+
+
 class ReadableOrder:
     """Mixin for the printers people read: a sum as typed in the order typed; any other sum
     positive terms first (``z − y``, not sympy's ``−y + z``), otherwise in sympy's order."""
@@ -166,9 +171,41 @@ class ReadableOrder:
         terms = sympy_order(self, expr, order)
         if isinstance(expr, TypedAdd):
             return terms
-        return [t for t in terms if not t.could_extract_minus_sign()] + [
+        terms = [t for t in terms if not t.could_extract_minus_sign()] + [
             t for t in terms if t.could_extract_minus_sign()
         ]
+        typed = self._settings.get("orders")  # type: ignore[attr-defined]
+        return as_typed(terms, typed) if typed and expr.is_Add else terms
+
+
+def as_typed(terms: list[Any], orders: Orders) -> list[Any]:
+    """``terms`` with each sum the user typed among them written in the order typed, where
+    its first term stands: b₂ + w₂·σ(a) − y is w₂·σ(a) + b₂ − y for z = w₂·h + b₂.
+
+    Args:
+        terms: a sum's terms in a printer's order.
+        orders: the typed sums, keyed by the set of their terms (``Orders``).
+
+    Returns:
+        The terms reordered; ``terms`` itself when no typed sum is among them.
+    """
+    present = set(terms)
+    chosen: dict[Any, tuple[Any, ...]] = {}  # a typed sum's first term in ``terms`` → the sum
+    taken: set[Any] = set()
+    for key in sorted((k for k in orders if k <= present), key=len, reverse=True):
+        if not key & taken:
+            first = next(t for t in terms if t in key)
+            chosen[first] = orders[key]
+            taken |= key
+    if not chosen:
+        return terms
+    out: list[Any] = []
+    for term in terms:
+        if term in chosen:
+            out.extend(chosen[term])
+        elif term not in taken:
+            out.append(term)
+    return out
 
 
 @contextlib.contextmanager

@@ -21,6 +21,7 @@ from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
 
 from chainrule.model import NameParts, Upstream
 from chainrule.render.printers.common import (
+    Orders,
     ReadableOrder,
     as_interval,
     doprint,
@@ -76,6 +77,7 @@ class LatexPrinter(ReadableOrder, SympyLatexPrinter):  # type: ignore[misc]
         **SympyLatexPrinter._default_settings,
         "partial": True,
         "ln_notation": True,
+        "orders": None,  # {frozenset of a sum's terms: the terms as typed} (ReadableOrder)
     }
 
     def _print_Upstream(self, expr: Upstream) -> str:
@@ -190,14 +192,15 @@ class LatexPrinter(ReadableOrder, SympyLatexPrinter):  # type: ignore[misc]
         return str(super()._print_Derivative(expr))
 
 
-def to_latex(expr: Any, *, partial: bool = True) -> str:
+def to_latex(expr: Any, *, partial: bool = True, orders: Orders | None = None) -> str:
     """LaTeX math (no surrounding ``$``): ``\\sigma\\left(a\\right)``, ``W_{1}``.
 
     Args:
         expr: a shallow sympy expression.
         partial: write upstream gradients with ∂ (True) or d (False).
+        orders: sums to write in the order typed (see ``to_unicode``).
 
     Returns:
         LaTeX for math mode.
     """
-    return doprint(LatexPrinter({"partial": partial}), expr)
+    return doprint(LatexPrinter({"partial": partial, "orders": orders}), expr)

@@ -24,6 +24,7 @@ from sympy.printing.str import StrPrinter
 
 from chainrule.model import ACCENTS, NameParts, Upstream
 from chainrule.render.printers.common import (
+    Orders,
     ReadableOrder,
     as_interval,
     doprint,
@@ -117,7 +118,12 @@ def derivative_symbol(of: str, wrt: str, partial: bool) -> str:
 class UnicodePrinter(ReadableOrder, StrPrinter):  # type: ignore[misc]
     """One line of readable Unicode; ``partial`` writes upstream gradients with ∂ (else d)."""
 
-    _default_settings = {**StrPrinter._default_settings, "full_prec": False, "partial": True}
+    _default_settings = {
+        **StrPrinter._default_settings,
+        "full_prec": False,
+        "partial": True,
+        "orders": None,  # {frozenset of a sum's terms: the terms as typed} (ReadableOrder)
+    }
 
     def _paren(self, expr: Any) -> str:
         return f"({self._print(expr)})"
@@ -331,14 +337,16 @@ def _juxtaposes(before: Any, bracket: Any) -> bool:
     )
 
 
-def to_unicode(expr: Any, *, partial: bool = True) -> str:
+def to_unicode(expr: Any, *, partial: bool = True, orders: Orders | None = None) -> str:
     """One line of readable Unicode: ``2x·cos(x²)``, ``σ(a)(1 − σ(a))``, ``√(v² + 1)``.
 
     Args:
         expr: a shallow sympy expression.
         partial: write upstream gradients with ∂ (True) or d (False).
+        orders: sums to write in the order typed (``Derivation.typed_orders``, keyed by
+            the set of their terms).
 
     Returns:
         The expression on one line, minus signs as U+2212.
     """
-    return doprint(UnicodePrinter({"partial": partial}), expr)
+    return doprint(UnicodePrinter({"partial": partial, "orders": orders}), expr)
