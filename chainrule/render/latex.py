@@ -75,7 +75,16 @@ class LatexNotation(Notation):
         self.plain = Notation(d)
 
     def expr(self, expr: Any) -> str:
-        return to_latex(expr, partial=self.partial, orders=self.orders)
+        tex = to_latex(expr, partial=self.partial, orders=self.orders)
+        if expr.is_Mul and tex_width(tex) > TEXT_WIDTH:
+            # A fraction wider than the page cannot be broken: its denominator goes in front
+            # (\frac{1}{2} w (…)(…)), leaving a product that breaks between its factors.
+            numerator, denominator = expr.as_numer_denom()
+            if denominator != 1 and numerator != 1:
+                over = to_latex(1 / denominator, partial=self.partial, orders=self.orders)
+                rest = to_latex(numerator, partial=self.partial, orders=self.orders)
+                return f"{over} {self.bracket(rest) if numerator.is_Add else rest}"
+        return tex
 
     def name(self, name: str) -> str:
         return name_latex(name)

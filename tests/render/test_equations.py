@@ -115,7 +115,8 @@ def test_a_gradient_ends_with_its_form_in_the_named_nodes() -> None:
     ]
     w = next(c for c in d.chain_rules if c.wrt == "w")
     rows = [r.text for r in chain_rule_layout(Notation(d), w).total.rows]
-    assert rows[-2] == "x·(p − y)"  # then the result in the inputs
+    # then the result in the inputs, and the same form written in them as the answer
+    assert rows[-3] == "x·(p − y)" and rows[-1] == "x·(σ(w·x + b) − y)"
 
 
 def test_a_form_naming_an_unused_assignment_says_what_it_is() -> None:
