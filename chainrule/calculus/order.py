@@ -19,7 +19,7 @@ import dataclasses
 
 import sympy
 
-from chainrule.calculus.written import Written, substitute
+from chainrule.calculus.written import Written, evaluated
 from chainrule.model import Derivation, TypedAdd
 
 MAX_SIZE = 400  # a sum larger than this written out is not looked for (nobody reads its order)
@@ -62,27 +62,9 @@ def with_typed_order(derivation: Derivation) -> Derivation:
                 break
             mapping[graph.symbols[parent]] = form
         else:
-            terms = tuple(_evaluated(substitute(t, mapping)) for t in node.definition.args)
+            terms = tuple(evaluated(t, mapping) for t in node.definition.args)
             if len(terms) == len(full.args) and set(terms) == set(full.args):
                 orders.append(terms)
     if not orders:
         return derivation
     return dataclasses.replace(derivation, typed_orders=tuple(dict.fromkeys(orders)))
-
-
-def _evaluated(expr: sympy.Expr) -> sympy.Expr:
-    """A typed expression as sympy evaluates it (every typed sum and product rebuilt)."""
-    done: dict[int, sympy.Expr] = {}
-    stack: list[tuple[sympy.Expr, bool]] = [(expr, False)]
-    while stack:
-        e, ready = stack.pop()
-        if id(e) in done:
-            continue
-        if not e.args:
-            done[id(e)] = e
-        elif not ready:
-            stack.append((e, True))
-            stack.extend((a, False) for a in e.args)
-        else:
-            done[id(e)] = e.func(*(done[id(a)] for a in e.args))
-    return done[id(expr)]

@@ -131,7 +131,23 @@ def substitute(expr: sympy.Expr, mapping: Mapping[sympy.Expr, sympy.Expr]) -> sy
         raise MathError(f"the expression has no real value here: {reason}") from exc
 
 
-def _replace(expr: sympy.Expr, mapping: Mapping[sympy.Expr, sympy.Expr]) -> sympy.Expr:
+def evaluated(expr: sympy.Expr, mapping: Mapping[sympy.Expr, sympy.Expr]) -> sympy.Expr:
+    """``expr`` with the keys of ``mapping`` replaced and every part rebuilt as sympy evaluates
+    it: a typed sum or product (``TypedAdd``) comes out as sympy's own.
+
+    Args:
+        expr: a typed expression in intermediates.
+        mapping: intermediate symbol → its form in the inputs.
+
+    Returns:
+        The expression, evaluated.
+    """
+    return _replace(expr, mapping, every=True)
+
+
+def _replace(
+    expr: sympy.Expr, mapping: Mapping[sympy.Expr, sympy.Expr], *, every: bool = False
+) -> sympy.Expr:
     done: dict[int, sympy.Expr] = {}
     stack: list[tuple[sympy.Expr, bool]] = [(expr, False)]
     while stack:
@@ -149,7 +165,7 @@ def _replace(expr: sympy.Expr, mapping: Mapping[sympy.Expr, sympy.Expr]) -> symp
             stack.extend((a, False) for a in e.args)
             continue
         args = [done[id(a)] for a in e.args]
-        changed = any(new is not old for new, old in zip(args, e.args, strict=True))
+        changed = every or any(new is not old for new, old in zip(args, e.args, strict=True))
         done[id(e)] = e.func(*args) if changed else e
     return done[id(expr)]
 
