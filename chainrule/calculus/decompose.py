@@ -32,6 +32,7 @@ from chainrule.calculus.constants import opaque
 from chainrule.calculus.functions import FUNCTIONS
 from chainrule.calculus.names import rename
 from chainrule.calculus.nodes import NodeTable, Value, same
+from chainrule.calculus.shortcuts import applied
 from chainrule.calculus.typed import (
     power,
     typed_add,
@@ -306,6 +307,8 @@ class _Decomposer:
                 source=self.program.source,
                 column=term.column,
             )
+        if len(args) == 1 and args[0].is_Symbol:  # sin(u): sympy evaluates it once per kind
+            return applied(constructor, args[0])
         return opaque(constructor, args)  # factorial(2000) is held, not evaluated
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 import sympy
 
 from chainrule.calculus.nodes import parents_in_order
+from chainrule.calculus.shortcuts import applied
 from chainrule.calculus.typed import write_out
 from chainrule.model import Node
 
@@ -117,8 +118,17 @@ def rename(
     for n in nodes:
         sym = mapping.get(n.symbol, n.symbol)
         # A definition sympy would not write otherwise is renamed as xreplace does, cached.
-        plain = n.evaluated is None
-        definition = n.definition.xreplace(mapping) if plain else write_out(n.definition, mapping)
+        plain, old = n.evaluated is None, n.definition
+        if (
+            plain
+            and isinstance(old, sympy.Function)
+            and len(old.args) == 1
+            and old.args[0] in mapping
+        ):
+            # sin(u) as xreplace rebuilds it, without evaluating sin once more for every node.
+            definition = applied(old.func, mapping[old.args[0]])
+        else:
+            definition = old.xreplace(mapping) if plain else write_out(old, mapping)
         out.append(
             Node(
                 sym.name,

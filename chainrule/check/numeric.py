@@ -36,6 +36,7 @@ from chainrule.calculus.rectifiers import SELU_ALPHA, SELU_SCALE
 from chainrule.model import Constant
 
 _HUGE = mpmath.mpf(10) ** 200
+_HUGE_BITS = 664  # 2^664 < 10^200
 
 
 class UndefinedError(ArithmeticError):
@@ -148,6 +149,11 @@ def evaluate(expr: sympy.Expr, env: Mapping[sympy.Symbol, Any]) -> Any:
         e, ready = stack.pop()
         if id(e) in values:
             continue
+        if e.is_Symbol:  # a leaf, as ``_apply`` would take it, without its dispatch
+            if e not in env:
+                raise UndefinedError(f"no value for {e}")
+            values[id(e)] = _real(env[e])
+            continue
         if isinstance(e, sympy.Piecewise):
             # Only the branch that applies is evaluated: the others may be undefined here.
             values[id(e)] = _real(_piecewise(e, env))
@@ -254,6 +260,13 @@ def _fallback(e: sympy.Expr, env: Mapping[sympy.Symbol, Any]) -> Any:
 
 
 def _real(value: Any) -> Any:
+    if type(value) is mpmath.mpf:
+        # The usual case, decided from its raw (sign, mantissa, exponent, bits): a nonzero
+        # finite value below 2^664 < 10^200, or zero (inf and nan have a zero mantissa and a
+        # nonzero exponent).  Anything else takes the full checks below.
+        _, mantissa, exponent, bits = value._mpf_
+        if (exponent + bits <= _HUGE_BITS) if mantissa else not exponent:
+            return value
     if isinstance(value, mpmath.mpc):
         if abs(value.imag) > mpmath.mpf(10) ** (-mpmath.mp.dps // 2) * max(1, abs(value.real)):
             raise UndefinedError("complex value")
