@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sympy
 
 from chainrule.calculus.decompose import decompose
 from chainrule.calculus.engine import differentiate
 from chainrule.calculus.identities import with_identities
 from chainrule.calculus.order import with_typed_order
 from chainrule.calculus.simplify import simplify_results
+from chainrule.calculus.written import Written
+from chainrule.check.answer import judge
 from chainrule.check.verify import verify
-from chainrule.errors import VariableError
+from chainrule.errors import ChainruleError, LimitError, ParseError, VariableError
 from chainrule.model import Derivation, Graph, NameParts, Program
 from chainrule.read.program import parse, read_name, typed_name
 
@@ -80,6 +85,88 @@ def simplify(derivation: Derivation) -> Derivation:
     simpler = simplify_results(derivation)
     # Only the new forms are checked: the rest of the derivation was, by ``derive``.
     return simpler if simpler is derivation else verify(simpler, since=derivation)
+
+
+def check_answer(
+    text: str,
+    answer: str,
+    wrt: Sequence[str] | str | None = None,
+    *,
+    of: str | None = None,
+    syntax: str = "auto",
+    functions: Iterable[str] = (),
+    real: bool = True,
+) -> Derivation:
+    """Judge a learner's derivative of ``text``: equal to the true one, or which mistake.
+
+    Args:
+        text: the expression or program, as for ``derive``.
+        answer: the learner's derivative, in the input variables (a program's named
+            intermediates may be used too: ``2*a*x`` for ``a = W1*x + b1; L = a^2``).
+        wrt: the one variable (a name, or a list of one); None for the only input.
+        of, syntax, functions, real: as for ``derive``.
+
+    Returns:
+        The derivation whose first step is a ``Verdict``: ``correct``, ``how`` ("symbolic"
+        or "numeric") and, when wrong, its ``mistakes``.
+
+    Raises:
+        ParseError, ProgramError, VariableError, LimitError, MathError: bad input (exit code
+            2); an error in the answer says so and points into the answer.
+
+    >>> verdict = check_answer("sin(x**2)", "cos(x**2)").steps[0]
+    >>> verdict.correct, [m.kind for m in verdict.mistakes]
+    (False, ['inner_forgotten'])
+    """
+    derivation = derive(text, wrt, of=of, syntax=syntax, functions=functions, real=real)
+    if len(derivation.wrt) != 1:
+        raise VariableError(
+            "an answer is the derivative by one variable: name one", source=text, option="wrt"
+        )
+    try:
+        program = parse(answer, syntax=syntax, functions=functions)
+        if not program.is_expression:
+            raise ParseError("it must be one expression, not assignments", source=answer)
+        graph = decompose(program, real=real)
+    except ChainruleError as err:
+        err.message = f"in the answer: {err.message}"
+        err.args = (err.message,)
+        raise
+    written = Written(graph)
+    full, typed = written.full(graph.output), written.typed(graph.output)
+    if full is None or typed is None:
+        raise LimitError("the answer is too large to compare", source=answer)
+    return judge(derivation, _in_inputs(full, derivation, answer), answer, shown=typed)
+
+
+def _in_inputs(expr: sympy.Expr, derivation: Derivation, answer: str) -> sympy.Expr:
+    """The answer with the program's named intermediates it uses written in the inputs."""
+    graph = derivation.graph
+    inputs = set(graph.input_names)
+    named = {n.name for n in graph.nodes if n.named_by_user}
+    written = Written(graph)
+    mapping: dict[Any, Any] = {}
+    for s in sorted(expr.free_symbols, key=str):
+        if s.name in inputs or s.name == derivation.wrt[0]:
+            continue
+        if s.name not in named:
+            known = ", ".join(map(typed_name, graph.input_names)) or "none"
+            raise VariableError(
+                f"the answer uses {typed_name(s.name)}, which is not a variable of the "
+                f"expression (its variables: {known})",
+                source=answer,
+                column=_column(answer, typed_name(s.name)),
+            )
+        form = written.full(s.name)
+        if form is None:
+            raise LimitError(f"{typed_name(s.name)} is too large to write out", source=answer)
+        mapping[s] = form
+    return expr.xreplace(mapping) if mapping else expr
+
+
+def _column(text: str, name: str) -> int | None:
+    at = text.find(name)
+    return at + 1 if at >= 0 else None
 
 
 def resolve_wrt(graph: Graph, wrt: Sequence[str] | str | None) -> tuple[str, ...]:

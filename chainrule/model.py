@@ -372,6 +372,47 @@ class ChainRule(Step):
 
 
 @dataclass(frozen=True)
+class Mistake:
+    """One thing wrong with a learner's answer, as data (``render.verdict`` words it).
+
+    ``kind``: inner_forgotten, missing_path, sign, constant_factor, wrong_point,
+    power_not_reduced or disagree.  ``factor`` names where: (of, wrt) for a local factor, the
+    nodes of a path, or () for the whole derivative.  ``expected`` and ``got`` are that factor
+    as it is (in intermediates) and as the answer has it; for a path or the whole derivative,
+    in the inputs; for ``disagree``, the two values at the point ``at``.  ``wrong_point``: the
+    factor was taken at ``at`` instead of ``correct_at``; ``constant_factor``: answer = scale ×
+    the derivative.  ``got`` is None where the answer has no real value.
+    """
+
+    kind: str
+    factor: tuple[str, ...] = ()
+    expected: sympy.Expr | None = None
+    got: sympy.Expr | None = None
+    at: tuple[tuple[str, sympy.Expr], ...] = ()
+    correct_at: tuple[tuple[str, sympy.Expr], ...] = ()
+    scale: sympy.Expr | None = None
+
+
+@dataclass(frozen=True)
+class Verdict(Step):
+    """A learner's answer for d(output)/d(wrt) judged against the derivation's result: first of
+    the steps, so every format says it before the derivation (shown only when it is wrong).
+
+    ``how``: "symbolic" (their difference simplifies to 0) or "numeric" (compared at points).
+    """
+
+    title: ClassVar[str] = "Your answer"
+
+    wrt: str
+    answer_text: str  # as the learner typed it
+    answer: sympy.Expr  # read, in the input variables
+    correct: bool
+    how: str
+    mistakes: tuple[Mistake, ...] = ()
+    points: int = 0  # how many points the answer was compared at
+
+
+@dataclass(frozen=True)
 class Note:
     """Something a reader should know about a derivation, as a code and its data.
 

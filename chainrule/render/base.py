@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from chainrule.model import Adjoint, Derivation, Step
+from chainrule.model import Adjoint, Derivation, Step, Verdict
 
 One = TypeVar("One")  # what render_one makes of one derivation
 Out = TypeVar("Out")  # what render returns
@@ -97,6 +97,17 @@ class Renderer(Generic[One, Out]):
             f"{type(self).__name__} cannot render a {kind} step: it has no _render_{kind} method"
         )
 
+    def verdict_first(self, d: Derivation) -> list[Any]:
+        """The rendered verdicts on a learner's answer, which every format shows first.
+
+        Args:
+            d: the derivation.
+
+        Returns:
+            What ``_render`` made of each Verdict step (none for a plain derivation).
+        """
+        return [self._render(step) for step in d.steps if isinstance(step, Verdict)]
+
     def sections(self, d: Derivation) -> Iterator[tuple[str, list[Step]]]:
         """The steps a reader sees, grouped into sections headed by their class's ``title``.
 
@@ -108,8 +119,10 @@ class Renderer(Generic[One, Out]):
         """
         backprop = show_backprop(d)
         title, group = "", list[Step]()
-        for step in d.steps:
-            if isinstance(step, Adjoint) and not backprop:
+        # A verdict comes before the heading (``verdict_first``); under a correct one, nothing.
+        shown = not any(isinstance(s, Verdict) and s.correct for s in d.steps)
+        for step in d.steps if shown else ():
+            if isinstance(step, Verdict) or (isinstance(step, Adjoint) and not backprop):
                 continue
             if type(step).title != title and group:
                 yield title, group

@@ -27,6 +27,7 @@ from chainrule.render.notation import Notation
 from chainrule.render.printers.unicode import to_unicode
 from chainrule.render.rows import EXPR, FACTOR, NOTE, OP, RESULT, SYMBOL, Equation, Part, Row
 from chainrule.render.safe_text import one_line, shorten
+from chainrule.render.verdict import mark
 
 EXPANSION_MAX = 160  # an adjoint written out in intermediates is shown up to this many characters
 
@@ -124,12 +125,14 @@ def local_equation(n: Notation, step: LocalDerivative) -> Equation:
     """
     lhs = Row((Part(n.local(step.of, step.wrt)),))
     rows = [_row(n, step.derivative)]
+    marked = mark(n, (step.of, step.wrt))  # the factor a learner's answer got wrong
     if step.cached is None:
-        return Equation(lhs, tuple(rows))
+        return Equation(lhs, tuple(rows), note=marked)
     rows.append(_row(n, step.cached))
     names = _forward_names(step.cached, step.derivative)
     note = n.text("reuses ") + ", ".join(map(n.name, names)) + n.text(" from the forward pass")
-    return Equation(lhs, tuple(rows), note=note if names else "", note_row=1)
+    note = "; ".join(filter(None, [note if names else "", marked]))
+    return Equation(lhs, tuple(rows), note=note, note_row=1)
 
 
 def _forward_names(form: Any, instead: Any) -> list[str]:

@@ -19,13 +19,21 @@ from typing import Any
 
 from sympy.core.function import AppliedUndef
 
-from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative
+from chainrule.model import (
+    Adjoint,
+    ChainRule,
+    Decomposition,
+    Derivation,
+    LocalDerivative,
+    Verdict,
+)
 from chainrule.render.base import Renderer
 from chainrule.render.errors import SCHEMA
-from chainrule.render.notation import uses_partial
+from chainrule.render.notation import Notation, uses_partial
 from chainrule.render.notes import note_text
 from chainrule.render.printers.python import python_names, to_python
 from chainrule.render.printers.unicode import name_unicode
+from chainrule.render.verdict import verdict_dict
 
 
 class JsonRenderer(Renderer[dict[str, Any], str]):
@@ -36,6 +44,7 @@ class JsonRenderer(Renderer[dict[str, Any], str]):
 
     def render_one(self, d: Derivation) -> dict[str, Any]:
         self.names = python_names(_names(d))
+        self.d = d
         out: dict[str, Any] = {
             "schema": SCHEMA,
             "input": d.source,
@@ -105,6 +114,10 @@ class JsonRenderer(Renderer[dict[str, Any], str]):
         )
         if step.in_nodes is not None:  # the gradient in the named nodes, as ML writes it
             out["adjoints"][-1]["in_nodes"] = self._py(step.in_nodes)
+
+    def _render_Verdict(self, step: Verdict, out: dict[str, Any]) -> None:
+        # A checked answer: first in the object, as in every format.
+        out.update(verdict_dict(step, self._py, self._name, Notation(self.d)))
 
     def _render_ChainRule(self, step: ChainRule, out: dict[str, Any]) -> None:
         entry: dict[str, Any] = {

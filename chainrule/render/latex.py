@@ -28,7 +28,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative
+from chainrule.model import (
+    Adjoint,
+    ChainRule,
+    Decomposition,
+    Derivation,
+    LocalDerivative,
+    Verdict,
+)
 from chainrule.render.base import Renderer
 from chainrule.render.equations import (
     adjoint_equation,
@@ -44,6 +51,7 @@ from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.printers.latex import derivative_symbol, name_latex, to_latex
 from chainrule.render.rows import NOTE, Equation, Part, Row
 from chainrule.render.safe_text import one_line, shorten
+from chainrule.render.verdict import answer_rows, headline, shows_derivation
 from chainrule.render.wrap import pieces, wrap
 
 PREAMBLE = (
@@ -278,7 +286,9 @@ class LatexRenderer(Renderer[str, str]):
 
     def render_one(self, d: Derivation) -> str:
         self.n = LatexNotation(d)
-        items: list[str | Equation] = [_intertext(title(self.n))]
+        items: list[str | Equation] = [i for lead in self.verdict_first(d) for i in lead]
+        if shows_derivation(d):
+            items.append(_intertext(title(self.n)))
         for title_, steps in self.sections(d):
             items.append(_intertext(rf"\textbf{{{latex_text(title_)}}}"))
             for step in steps:
@@ -304,6 +314,11 @@ class LatexRenderer(Renderer[str, str]):
 
     def _render_Adjoint(self, step: Adjoint) -> Sequence[str | Equation]:
         return [adjoint_equation(self.n, step)]
+
+    def _render_Verdict(self, step: Verdict) -> Sequence[str | Equation]:
+        line = "".join(f"${t}$" if math else latex_text(t) for math, t in headline(self.n, step))
+        rows = [_equation_of(self.n.text(label), expr) for label, expr in answer_rows(self.n, step)]
+        return [_intertext(line), *rows]
 
     def _render_ChainRule(self, step: ChainRule) -> Sequence[str | Equation]:
         layout = chain_rule_layout(self.n, step)

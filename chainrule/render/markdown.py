@@ -39,12 +39,13 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from chainrule.model import ChainRule, Decomposition, Derivation
+from chainrule.model import ChainRule, Decomposition, Derivation, Verdict
 from chainrule.render.equations import chain_rule_layout, heading
 from chainrule.render.latex import LatexNotation, LatexRenderer, equation_lines, join_lines
 from chainrule.render.notation import Notation
 from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.safe_text import one_line
+from chainrule.render.verdict import answer_rows, headline, shows_derivation
 
 # Characters that start emphasis, code, links, HTML, headings or math anywhere in a line.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#$~])")
@@ -81,7 +82,9 @@ class MarkdownRenderer(LatexRenderer):
 
     def render_one(self, d: Derivation) -> str:
         self.n = LatexNotation(d)
-        out = [f"## {markdown_text(heading(Notation(d)))}", ""]
+        out = [line for lead in self.verdict_first(d) for line in lead]
+        if shows_derivation(d):
+            out += [f"## {markdown_text(heading(Notation(d)))}", ""]
         for title, steps in self.sections(d):
             out += [f"### {markdown_text(title)}", ""]
             math: list[str] = []
@@ -108,6 +111,13 @@ class MarkdownRenderer(LatexRenderer):
             f"- ${self.n.name(node.name)} = {self.n.expr(node.definition)}$" for node in step.nodes
         ]
         return Prose([*rows, ""])
+
+    def _render_Verdict(self, step: Verdict) -> Prose:
+        pieces = headline(self.n, step)
+        verdict, rest = pieces[0][1].rstrip(": "), pieces[1:]
+        line = "".join(f"${t}$" if math else markdown_text(t) for math, t in rest)
+        rows = [f"- {label}: ${expr}$" for label, expr in answer_rows(self.n, step)]
+        return Prose([f"**{verdict}:** {line}", *([""] + rows if rows else []), ""])
 
     def _render_ChainRule(self, step: ChainRule) -> Prose:
         layout = chain_rule_layout(self.n, step)

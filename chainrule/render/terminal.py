@@ -43,7 +43,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative, Step
+from chainrule.model import (
+    Adjoint,
+    ChainRule,
+    Decomposition,
+    Derivation,
+    LocalDerivative,
+    Step,
+    Verdict,
+)
 from chainrule.render.base import Renderer
 from chainrule.render.equations import (
     adjoint_equation,
@@ -55,6 +63,7 @@ from chainrule.render.notation import Notation
 from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.rows import EXPR, FACTOR, NOTE, OP, RESULT, SYMBOL, Equation, Part, Row
 from chainrule.render.safe_text import one_line, sanitize
+from chainrule.render.verdict import answer_rows, headline, shows_derivation
 from chainrule.render.wrap import scan_unicode, wrap
 
 # The i-th symbol of a chain and the i-th factor share a colour, so ∂z/∂h lines up with W₂.
@@ -201,7 +210,9 @@ class RichRenderer(Renderer[RenderableType, RenderableType]):
 
     def render_one(self, d: Derivation) -> RenderableType:
         self.n = Notation(d)
-        parts: list[RenderableType] = [Wrapped(Row((Part(heading(self.n)),)), style="bold")]
+        parts: list[RenderableType] = self.verdict_first(d)
+        if shows_derivation(d):
+            parts.append(Wrapped(Row((Part(heading(self.n)),)), style="bold"))
         for title, steps in self.sections(d):
             body = Group(*self._section(steps))
             parts.append(
@@ -247,6 +258,15 @@ class RichRenderer(Renderer[RenderableType, RenderableType]):
 
     def _render_Adjoint(self, step: Adjoint) -> _Rows:
         return _equation_rows(adjoint_equation(self.n, step))
+
+    def _render_Verdict(self, step: Verdict) -> RenderableType:
+        style = "bold green" if step.correct else "bold red"
+        pieces = headline(self.n, step)
+        line = Text.assemble((sanitize(pieces[0][1]), style), *(sanitize(t) for _, t in pieces[1:]))
+        grid = Table.grid(padding=(0, 2))
+        for label, expr in answer_rows(self.n, step):
+            grid.add_row(Text(f"{label}:", style="dim"), Wrapped(Row((Part(expr, EXPR),))))
+        return Group(line, Padding(grid, (0, 0, 0, INDENT))) if grid.row_count else line
 
     def _render_ChainRule(self, step: ChainRule) -> RenderableType:
         layout = chain_rule_layout(self.n, step)

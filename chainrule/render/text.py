@@ -25,7 +25,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative
+from chainrule.model import (
+    Adjoint,
+    ChainRule,
+    Decomposition,
+    Derivation,
+    LocalDerivative,
+    Verdict,
+)
 from chainrule.render.base import Renderer
 from chainrule.render.equations import (
     adjoint_equation,
@@ -37,6 +44,7 @@ from chainrule.render.notation import Notation
 from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.rows import Equation
 from chainrule.render.safe_text import one_line, sanitize
+from chainrule.render.verdict import answer_rows, headline, plain, shows_derivation
 
 INDENT = "  "
 
@@ -59,7 +67,9 @@ class TextRenderer(Renderer[str, str]):
 
     def render_one(self, d: Derivation) -> str:
         self.n = Notation(d)
-        lines = [heading(self.n)]
+        lines = [line for lines in self.verdict_first(d) for line in lines]
+        if shows_derivation(d):
+            lines += [""] * bool(lines) + [heading(self.n)]
         for title, steps in self.sections(d):
             lines += ["", title]
             for step in steps:
@@ -85,6 +95,13 @@ class TextRenderer(Renderer[str, str]):
 
     def _render_Adjoint(self, step: Adjoint) -> list[str]:
         return _equation(adjoint_equation(self.n, step))
+
+    def _render_Verdict(self, step: Verdict) -> list[str]:
+        rows = answer_rows(self.n, step)
+        width = max((len(label) for label, _ in rows), default=0)
+        return [plain(headline(self.n, step))] + [
+            f"{INDENT}{label + ':':<{width + 1}}  {expr}" for label, expr in rows
+        ]
 
     def _render_ChainRule(self, step: ChainRule) -> list[str]:
         layout = chain_rule_layout(self.n, step)

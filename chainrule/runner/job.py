@@ -35,6 +35,7 @@ class Job:
     timeout: float = 5.0  # seconds of wall clock for the whole input
     memory_mb: int = 1024  # address space of the worker
     isolate: bool = True  # run in a forked worker with hard limits (where fork exists)
+    answer: str | None = None  # a learner's derivative to judge instead (``api.check_answer``)
 
 
 class Said(NamedTuple):
@@ -54,10 +55,11 @@ class Outcome:
     output: str = ""
     error: ChainruleError | None = None
     said: tuple[Said, ...] = ()
+    status: int = 0  # without an error: 1 for a negative answer (a wrong answer judged)
 
     @property
     def exit_code(self) -> int:
-        return self.error.exit_code if self.error is not None else 0
+        return self.error.exit_code if self.error is not None else self.status
 
     @property
     def notes(self) -> list[Note]:
@@ -85,7 +87,7 @@ def from_messages(messages: list[dict[str, Any]], *, finished: bool, job: Job) -
     last = messages[-1]
     if "error" in last:
         return Outcome(error=last["error"])
-    return Outcome(output=last["output"], said=tuple(last["said"]))
+    return Outcome(output=last["output"], said=tuple(last["said"]), status=last.get("status", 0))
 
 
 def no_answer(finished: bool, job: Job) -> ChainruleError:

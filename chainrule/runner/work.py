@@ -38,6 +38,9 @@ def work(job: Job, send: Send) -> None:
     from chainrule.api import derive, simplify
     from chainrule.model import Note
 
+    if job.answer is not None:
+        check(job, send)
+        return
     derivation = derive(
         job.text,
         job.wrt or None,
@@ -54,6 +57,42 @@ def work(job: Job, send: Send) -> None:
         send({"output": exact, "said": notes, "final": True})
     else:
         send({"output": render_output(simpler, job), "said": said(simpler.notes), "final": True})
+
+
+def check(job: Job, send: Send) -> None:
+    """Judge ``job.answer`` as the derivative of ``job.text``; ``send`` the verdict, rendered,
+    with ``status`` 1 when the answer is wrong.
+
+    Args:
+        job: what to check and how to render it.
+        send: called once, with ``{"output", "said", "final", "status"}``.
+
+    Raises:
+        ChainruleError: bad input (in the expression or the answer), or a limit.
+    """
+    from chainrule.api import check_answer
+    from chainrule.model import Verdict
+
+    assert job.answer is not None
+    derivation = check_answer(
+        job.text,
+        job.answer,
+        job.wrt or None,
+        of=job.of,
+        syntax=job.syntax,
+        functions=job.functions,
+        real=job.real,
+    )
+    correct = all(s.correct for s in derivation.steps if isinstance(s, Verdict))
+    output = render_output(derivation, job)
+    send(
+        {
+            "output": output,
+            "said": said(derivation.notes),
+            "final": True,
+            "status": int(not correct),
+        }
+    )
 
 
 def attempt(job: Job, send: Send) -> bool:

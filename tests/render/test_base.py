@@ -11,9 +11,19 @@ import sys
 from typing import Any, ClassVar
 
 import pytest
+import sympy
 
 import chainrule.render
-from chainrule.model import Adjoint, ChainRule, Decomposition, Derivation, LocalDerivative, Step
+from chainrule.model import (
+    Adjoint,
+    ChainRule,
+    Decomposition,
+    Derivation,
+    LocalDerivative,
+    Mistake,
+    Step,
+    Verdict,
+)
 from chainrule.render import FORMATS, render
 from chainrule.render.base import Renderer
 from chainrule.render.json import render_json
@@ -49,6 +59,7 @@ def _samples(d: Derivation) -> dict[type[Step], Step]:
         LocalDerivative: d.local_derivatives[0],
         Adjoint: d.adjoints[1],
         ChainRule: d.chain_rules[0],
+        Verdict: Verdict("W1", "x", sympy.Symbol("x"), False, "numeric", (Mistake("sign"),)),
     }
 
 
@@ -87,16 +98,16 @@ def test_the_renderers_are_the_formats_and_the_terminal() -> None:
 
 
 @dataclasses.dataclass(frozen=True)
-class Verdict(Step):
+class Unknown(Step):
     """A step type no renderer knows."""
 
-    title: ClassVar[str] = "Verdict"
+    title: ClassVar[str] = "Unknown"
 
 
 @pytest.mark.parametrize("renderer", _renderer_classes(), ids=lambda c: c.__name__)
 def test_a_step_without_a_method_is_not_implemented(renderer: type[Renderer[Any, Any]]) -> None:
-    d = dataclasses.replace(example("sin_x2"), steps=(Verdict(),))
-    message = f"{renderer.__name__} cannot render a Verdict step: it has no _render_Verdict"
+    d = dataclasses.replace(example("sin_x2"), steps=(Unknown(),))
+    message = f"{renderer.__name__} cannot render a Unknown step: it has no _render_Unknown"
     with pytest.raises(NotImplementedError, match=message):
         renderer().render(d)
 

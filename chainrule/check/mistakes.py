@@ -1,0 +1,271 @@
+"""Name the mistake a wrong answer makes, from the derivation's own factors and paths.
+
+The derivative is a sum over paths of products of local factors, so each classic mistake is
+the same sum with one thing changed: a factor left out (the inner derivative forgotten), a
+path left out (the product rule half done), a factor taken at the wrong point (cos(x) for
+cos(u) with u = x²), a power whose exponent was not lowered, a sign flipped, or everything
+scaled by a constant.  Each candidate is evaluated at the points where the answer was compared
+(``answer.Sample``); the first that matches the answer everywhere is the diagnosis.  When none
+does, the mistake is a point where the two disagree, with both values there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import mpmath
+import sympy
+
+from chainrule.calculus.engine import tree_size
+from chainrule.check.numeric import UndefinedError, evaluate
+from chainrule.model import ChainRule, Derivation, Mistake, Path
+
+if TYPE_CHECKING:
+    from chainrule.check.answer import Sample
+
+Edge = tuple[str, str]
+NICE = ("1", "2", "1/2", "3", "-1", "1/3", "5/2")  # points a learner can check by hand
+EXACT_MAX_NODES = 25  # a value at a point is shown exactly up to this size, else as a decimal
+TOLERANCE = mpmath.mpf(10) ** -10
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A wrong derivative: the paths' sum with some factors replaced and some paths scaled."""
+
+    mistakes: tuple[Mistake, ...]
+    factors: Mapping[Edge, sympy.Expr] = field(default_factory=dict)  # edge → factor used
+    scales: Mapping[int, int] = field(default_factory=dict)  # path index → multiplier
+
+
+def diagnose(
+    derivation: Derivation, chain: ChainRule, sample: Sample, answer: sympy.Expr
+) -> tuple[Mistake, ...]:
+    """The mistakes that turn the derivative into ``answer``.
+
+    Args:
+        derivation: the derivation of the expression.
+        chain: its ChainRule for the variable the answer is for.
+        sample: the points where the answer was compared, and its values there.
+        answer: the answer in the inputs.
+
+    Returns:
+        One or more mistakes; a ``disagree`` mistake when no common one fits.
+    """
+    paths = chain.paths or ()
+    if paths and sample.envs:
+        for candidate in _candidates(derivation, chain, paths):
+            if _matches(candidate, paths, sample):
+                return candidate.mistakes
+    scale = _scale(sample)
+    if scale is not None and chain.result is not None:
+        return (Mistake("constant_factor", (), chain.result, answer, scale=scale),)
+    return (_disagree(derivation, chain, sample, answer),)
+
+
+def _candidates(
+    derivation: Derivation, chain: ChainRule, paths: Sequence[Path]
+) -> Iterator[_Candidate]:
+    graph = derivation.graph
+    symbol = dict(graph.symbols) | {s.name: s for s in graph.inputs}
+    nodes = {n.name: n for n in graph.nodes}
+    edges: dict[Edge, sympy.Expr] = {}
+    below: dict[Edge, list[str]] = {}  # nodes after an edge on some path, nearest first
+    for path in paths:
+        for i, f in enumerate(path.factors):
+            edge = (path.nodes[i], path.nodes[i + 1])
+            edges.setdefault(edge, f)
+            later = below.setdefault(edge, [])
+            later += [n for n in path.nodes[i + 2 :] if n not in later]
+    whole = chain.result
+    everywhere = dict.fromkeys(range(len(paths)), -1)
+    # A sign error: where one factor carries a minus sign, that factor is the likely culprit.
+    signed = [e for e, f in edges.items() if f.could_extract_minus_sign()]
+    if len(paths) == 1 and len(signed) == 1:
+        edge = signed[0]
+        yield _Candidate((Mistake("sign", edge, edges[edge], -edges[edge]),), scales=everywhere)
+    elif whole is not None:
+        yield _Candidate((Mistake("sign", (), whole, -whole),), scales=everywhere)
+    # The inner derivative forgotten: each factor below the output, then all of them at once.
+    inner = [e for e, f in edges.items() if e[0] != graph.output and f != 1]
+    for edge in inner:
+        yield _Candidate((_forgotten(edge, edges),), {edge: sympy.S.One})
+    if len(paths) == 1 and len(inner) > 1:
+        yield _Candidate(
+            tuple(_forgotten(e, edges) for e in inner), dict.fromkeys(inner, sympy.S.One)
+        )
+    # A path left out of the sum (the product rule half done).
+    if len(paths) > 1:
+        for j, path in enumerate(paths):
+            product = _written(path.product, derivation)
+            yield _Candidate(
+                (Mistake("missing_path", path.nodes, product, sympy.S.Zero),), {}, {j: 0}
+            )
+    # The outer derivative taken at the wrong point: at a node further down, or the variable.
+    for edge, f in edges.items():
+        for lower in below[edge]:
+            wrong = f.xreplace({symbol[edge[1]]: symbol[lower]})
+            if wrong != f:
+                at = ((edge[1], symbol[lower]),)
+                right = ((edge[1], nodes[edge[1]].definition),)
+                yield _Candidate(
+                    (Mistake("wrong_point", edge, f, wrong, at, right),), {edge: wrong}
+                )
+    # The power rule's exponent not lowered: d/du u³ taken as 3u³.
+    for edge, f in edges.items():
+        wrong = _unreduced(nodes[edge[0]].value, symbol[edge[1]])
+        if wrong is not None:
+            yield _Candidate((Mistake("power_not_reduced", edge, f, wrong),), {edge: wrong})
+    if len(paths) > 1:
+        for j, path in enumerate(paths):
+            product = _written(path.product, derivation)
+            yield _Candidate((Mistake("sign", path.nodes, product, -product),), {}, {j: -1})
+        for edge in signed:
+            yield _Candidate(
+                (Mistake("sign", edge, edges[edge], -edges[edge]),), {edge: -edges[edge]}
+            )
+
+
+def _forgotten(edge: Edge, edges: Mapping[Edge, sympy.Expr]) -> Mistake:
+    return Mistake("inner_forgotten", edge, edges[edge], sympy.S.One)
+
+
+def _unreduced(definition: sympy.Expr, base: sympy.Symbol) -> sympy.Expr | None:
+    """∂definition/∂base with every base^n (n a number) differentiated as n·base^n."""
+    powers = [
+        p
+        for p in definition.atoms(sympy.Pow)
+        if p.base == base and p.exp.is_Number and p.exp not in (0, 1)
+    ]
+    if not powers:
+        return None
+    stand_ins = {p: sympy.Function(f"_power{i}")(base) for i, p in enumerate(powers)}
+    derivative = sympy.diff(definition.xreplace(stand_ins), base)
+    back: dict[Any, Any] = {}
+    for p, g in stand_ins.items():
+        back[sympy.Derivative(g, base)] = p.exp * p
+    derivative = derivative.xreplace(back)
+    return derivative.xreplace({g: p for p, g in stand_ins.items()})
+
+
+def _written(expr: sympy.Expr, derivation: Derivation) -> sympy.Expr:
+    """``expr`` (in intermediates) in the inputs, as far as that stays small."""
+    mapping: dict[Any, Any] = {}
+    for node in derivation.graph.nodes:  # evaluation order: earlier nodes are written first
+        mapping[node.symbol] = node.value.xreplace(mapping)
+        if tree_size(mapping[node.symbol]) > 200:
+            return expr
+    return expr.xreplace(mapping)
+
+
+def _matches(candidate: _Candidate, paths: Sequence[Path], sample: Sample) -> bool:
+    for env, got in zip(sample.envs, sample.answer, strict=True):
+        if got is None:
+            return False
+        total = mpmath.mpf(0)
+        for j, path in enumerate(paths):
+            scale = candidate.scales.get(j, 1)
+            if scale == 0:
+                continue
+            product = mpmath.mpf(scale)
+            for i, f in enumerate(path.factors):
+                used = candidate.factors.get((path.nodes[i], path.nodes[i + 1]), f)
+                v = _value(used, env)
+                if v is None:
+                    return False
+                product *= v
+            total += product
+        if not _close(total, got):
+            return False
+    return True
+
+
+def _scale(sample: Sample) -> sympy.Expr | None:
+    """k when the answer is k times the derivative at every point (k not 0 or ±1)."""
+    ratios = [
+        a / t
+        for t, a in zip(sample.truth, sample.answer, strict=True)
+        if a is not None and abs(t) > TOLERANCE
+    ]
+    if len(ratios) < 2 or len(ratios) < len(sample.answer):
+        return None
+    k = ratios[0]
+    if any(not _close(r, k) for r in ratios) or any(_close(k, c) for c in (0, 1, -1)):
+        return None
+    exact = sympy.Rational(mpmath.nstr(k, 20)).limit_denominator(1000)
+    return exact if _close(mpmath.mpf(exact.p) / exact.q, k) else sympy.Float(k, 6)
+
+
+def _disagree(
+    derivation: Derivation, chain: ChainRule, sample: Sample, answer: sympy.Expr
+) -> Mistake:
+    """A point where the answer differs from the derivative, nice values first."""
+    truth = chain.result
+    inputs = derivation.graph.inputs
+    if truth is not None:
+        for text in NICE:
+            exact = sympy.Rational(text)
+            point = {s: exact for s in inputs}
+            with mpmath.workdps(30):
+                numeric = _forward(derivation, {s: mpmath.mpf(exact.p) / exact.q for s in inputs})
+                if numeric is None:  # the function itself has no value here
+                    continue
+                t, a = _value(truth, numeric), _value(answer, numeric)
+            if t is None or (a is not None and _close(a, t)):
+                continue
+            at = tuple((s.name, exact) for s in inputs)
+            got = None if a is None else _shown(answer, point, a)
+            return Mistake("disagree", (), _shown(truth, point, t), got, at)
+    where = next(
+        (
+            i
+            for i, (t, a) in enumerate(zip(sample.truth, sample.answer, strict=True))
+            if a is None or not _close(a, t)
+        ),
+        None,
+    )
+    if where is None:  # no point with real values: only the symbolic comparison said so
+        return Mistake("disagree", (), truth, answer)
+    env = sample.envs[where]
+    at = tuple((s.name, sympy.Float(env[s], 4)) for s in inputs)
+    got = sample.answer[where]
+    return Mistake(
+        "disagree",
+        (),
+        sympy.Float(sample.truth[where], 6),
+        None if got is None else sympy.Float(got, 6),
+        at,
+    )
+
+
+def _shown(expr: sympy.Expr, point: Mapping[Any, Any], number: Any) -> sympy.Expr:
+    """``expr`` at ``point`` exactly (2·cos(1)) when that is short, else as a decimal."""
+    try:
+        exact = expr.xreplace(dict(point))
+    except (TypeError, ValueError, ZeroDivisionError):
+        exact = None
+    if exact is None or exact.has(sympy.zoo, sympy.nan) or tree_size(exact) > EXACT_MAX_NODES:
+        return sympy.Float(number, 6)
+    return exact
+
+
+def _forward(derivation: Derivation, env: dict[Any, Any]) -> dict[Any, Any] | None:
+    for node in derivation.graph.nodes:
+        env[node.symbol] = _value(node.definition, env)
+        if env[node.symbol] is None:
+            return None
+    return env
+
+
+def _value(expr: sympy.Expr, env: Mapping[Any, Any]) -> Any:
+    try:
+        return evaluate(expr, env)
+    except (UndefinedError, ZeroDivisionError, ValueError, OverflowError):
+        return None
+
+
+def _close(a: Any, b: Any) -> bool:
+    scale = max(mpmath.mpf(1), abs(a), abs(b))
+    return bool(abs(a - b) <= TOLERANCE * scale)
