@@ -30,6 +30,7 @@ ATTEMPTS = 80  # random points tried to find them
 DIGITS, CONFIRM_DIGITS = 30, 80
 TOLERANCE = mpmath.mpf(10) ** -10
 SYMBOLIC_SECONDS = 1.5
+RANGES = ((0.2, 1.4), (-1.4, -0.2), (-3.0, 3.0), (1.4, 4.0))
 SYMBOLIC_MAX_NODES = 400  # larger differences are compared numerically only
 
 
@@ -114,7 +115,8 @@ def sample_points(
         for attempt in range(ATTEMPTS):
             if len(sample.envs) == POINTS:
                 break
-            low, high = (0.2, 1.4) if attempt < 20 else (-2.5, 2.5)
+            # Both signs and a wider range in turn: 2|x| for 2x must meet a negative x.
+            low, high = RANGES[attempt % len(RANGES)]
             point = {s: mpmath.mpf(rng.uniform(low, high)) for s in inputs}
             env = forward(derivation, point)
             if env is None:
