@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import sympy
@@ -136,3 +141,39 @@ def test_a_bad_worksheet_line_exits_2_which_wins_over_1(cli) -> None:
 def test_a_worksheet_takes_no_answer_option(cli) -> None:
     result = cli("-", "--answer", "2x", input="x^2\t2x\n")
     assert result.exit_code == 2 and "drop --answer" in result.stderr
+
+
+# --- the README shows real output ---------------------------------------------------------------
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def _check_examples() -> list[tuple[str, str]]:
+    blocks = re.findall(r"```console\n(.*?)```", README, flags=re.S)
+    found = []
+    for block in blocks:
+        command, _, shown = block.partition("\n")
+        if "chainrule check" in command:
+            found.append((command.removeprefix("$ "), shown))
+    return found
+
+
+@pytest.mark.parametrize(("command", "shown"), _check_examples(), ids=lambda c: str(c)[:50])
+def test_readme_check_examples_are_real_output(command: str, shown: str) -> None:
+    line = command.replace("chainrule check", f"{shlex.quote(sys.executable)} -m chainrule check")
+    result = subprocess.run(
+        line, shell=True, capture_output=True, text=True, timeout=120, cwd=Path(__file__).parent
+    )
+    assert result.stdout == shown
+
+
+ROWS = re.findall(r"^\| `([^`]+)` → `([^`]+)` \| (not correct: .*) \|$", README, flags=re.M)
+
+
+@pytest.mark.parametrize(("text", "answer", "first"), ROWS, ids=lambda r: str(r)[:30])
+def test_readme_mistake_table_is_real_output(cli, text: str, answer: str, first: str) -> None:
+    assert cli(text, "--answer", answer).stdout.splitlines()[0] == first
+
+
+def test_the_readme_shows_every_check_example() -> None:
+    assert len(_check_examples()) == 3 and len(ROWS) == 6
