@@ -6,7 +6,8 @@ Everything the CLI does, callable from Python without click: ``derive`` then ``s
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from numbers import Rational
 from typing import Any
 
 import sympy
@@ -15,13 +16,20 @@ from chainrule.calculus.decompose import decompose
 from chainrule.calculus.engine import differentiate
 from chainrule.calculus.identities import with_identities
 from chainrule.calculus.order import with_typed_order
+from chainrule.calculus.point import point_values, real_number
 from chainrule.calculus.simplify import simplify_results
 from chainrule.calculus.written import Written
 from chainrule.check.answer import judge
+from chainrule.check.values import with_values
 from chainrule.check.verify import verify
 from chainrule.errors import ChainruleError, LimitError, ParseError, VariableError
 from chainrule.model import Derivation, Graph, NameParts, Program
+from chainrule.read.points import read_points
 from chainrule.read.program import parse, read_name, typed_name
+
+# A point: "x=1.5, W1=0.3" strings (the command line's form), or name → value, a value being
+# text the parser reads ("pi/4"), an int, float or Fraction, or an exact sympy number.
+Point = str | Sequence[str] | Mapping[str, str | int | float | Rational | sympy.Expr]
 
 
 def derive(
@@ -33,6 +41,7 @@ def derive(
     functions: Iterable[str] = (),
     real: bool = True,
     check: bool = True,
+    at: Point | None = None,
 ) -> Derivation:
     """Parse ``text``, apply the chain rule and cross-check the result.
 
@@ -45,6 +54,8 @@ def derive(
         functions: names to read as abstract functions, like ``f`` in ``f(g(x))``.
         real: variables are real (the default); False leaves them complex.
         check: cross-check numerically before returning (``verify.verify``).
+        at: a point (see ``parse_points``): the derivation then ends in a ``Values`` step,
+            every value at that point (``check.values``).
 
     Returns:
         The derivation, every result equal to sympy's ``diff``; local factors and
@@ -52,14 +63,50 @@ def derive(
 
     Raises:
         ParseError, ProgramError, VariableError, LimitError: bad input (exit code 2).
+        MathError: an intermediate has no real value at the point ``at`` (exit code 2).
         VerificationError: the numerical cross-check failed (a bug; exit code 70).
     """
+    point = None if at is None else parse_points(at)
     program = parse(text, syntax=syntax, functions=functions)
     graph = decompose(program, of=None if of is None else output_name(program, of), real=real)
     # Gradients re-expressed in the named nodes (p − y) before the check, which covers them.
     derivation = with_identities(differentiate(graph, resolve_wrt(graph, wrt)))
     derivation = with_typed_order(derivation)
-    return verify(derivation) if check else derivation
+    derivation = verify(derivation) if check else derivation
+    return derivation if point is None else with_values(derivation, point)
+
+
+def parse_points(at: Point) -> dict[str, sympy.Expr]:
+    """A point, read by chainrule's own parser (never ``eval``): each value an exact number.
+
+    Args:
+        at: ``"x=1.5, W1=0.3"`` or a list of such strings (commas inside brackets belong to
+            the value: ``log(8, 2)``), or a mapping name → value, where a value is text
+            (``"pi/4"``, ``"1/3"``, ``"e"``, ``"sqrt(2)"``), an int, float or Fraction, or a
+            sympy number.  Names as typed (``W₁``, ``θ``, ``ŷ``) or as read (``W_1``).
+
+    Returns:
+        name (as ``read.program.parse`` writes it) → exact real sympy number, in order.
+
+    Raises:
+        ParseError: a value that does not read, or is not a constant (``option`` "at").
+        MathError: a value that is undefined, not real or too large (``option`` "at").
+
+    >>> parse_points("x=pi/4, W₁=0.3, y=1/3")
+    {'x': pi/4, 'W_1': 3/10, 'y': 1/3}
+    """
+    if isinstance(at, str) or (isinstance(at, Sequence) and not isinstance(at, Mapping)):
+        specs = [at] if isinstance(at, str) else list(at)
+        return point_values(read_points(specs), source=", ".join(specs))
+    out: dict[str, sympy.Expr] = {}
+    for name, value in at.items():
+        if isinstance(value, sympy.Expr):
+            (read,) = read_points(f"{name}=0")  # the name, read as typed
+            out[read] = real_number(read, value)
+        else:
+            text = str(float(value)) if isinstance(value, float) else str(value)
+            out.update(point_values(read_points(f"{name}={text}")))
+    return out
 
 
 def simplify(derivation: Derivation) -> Derivation:

@@ -33,6 +33,7 @@ Examples:
   chainrule derive "sin(x²)"
   chainrule derive "x*sin(x)" --latex
   chainrule derive "a = W1*x + b1; h = σ(a); z = W2*h + b2; L = (z - y)^2/2" --wrt W1
+  chainrule derive "h = sigmoid(w*x); L = (h - y)^2" --wrt w --at w=0.5,x=2,y=1
   chainrule derive -f net.chain --wrt all --json
   cat expressions.txt | chainrule derive --json - | jq .derivatives[0].result
   chainrule derive "\\frac{1}{1+e^{-x}}" --markdown
@@ -57,6 +58,7 @@ _OPTION_HINTS = {
     "memory": "see --memory",
     "budget": "see --memory and --timeout",
     "debug": "run again with --debug for the traceback",
+    "at": "--at NAME=VALUE sets the point (repeatable, or comma-separated: --at x=1.5,W1=pi/4)",
 }
 _NOTE_FLAGS = {"simplify_timeout": "--timeout", "product_call": "--func"}
 
@@ -85,6 +87,15 @@ def main() -> None:
 )
 @click.option(
     "--of", "of", metavar="NAME", help="The output of a program (default: its last line)."
+)
+@click.option(
+    "--at",
+    "at",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Also show every value at this point: forward values, local factors, upstream "
+    "gradients, and vanishing or exploding gradients (repeatable; 'x=1.5, W1=pi/4' gives "
+    "several; with stdin, the point of every line).",
 )
 @click.option(
     "--format",
@@ -149,6 +160,7 @@ def derive(
     file: IO[bytes] | None,
     wrt: tuple[str, ...],
     of: str | None,
+    at: tuple[str, ...],
     fmt: str | None,
     as_latex: bool,
     as_json: bool,
@@ -185,6 +197,7 @@ def derive(
         syntax=syntax,
         functions=functions,
         real=not complex_,
+        at=at,
         fmt="rich" if rich else fmt,
         standalone=standalone,
         width=shutil.get_terminal_size().columns if rich else 100,

@@ -425,11 +425,68 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Number:
+    """A value at a point: ``decimal`` (a sympy Float, ``check.values.DIGITS`` digits) and
+    ``exact`` (a closed form in integers, fractions, roots, π and e, where the point's values
+    give a small one).  Both are None where the value does not exist there (relu′ at 0).
+    """
+
+    decimal: sympy.Float | None
+    exact: sympy.Expr | None = None
+
+    @property
+    def exists(self) -> bool:
+        return self.decimal is not None
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something the values at a point show, as data (``render.values`` words it).
+
+    ``kind``: "vanishing" or "exploding" (a magnitude below ``check.values.SMALL`` or above
+    ``check.values.LARGE``), "sigmoid" (the σ′ factors on a path: each ≤ 1/4, so ``count`` of
+    them shrink it by at least 4^count) or "undefined" (a local
+    factor with no value here: ``why`` is "kink", a point where the function has a corner,
+    or "pole").  ``scope``: "factor" (``nodes`` is (of, wrt)), "path" (the path's nodes, output
+    first) or "derivative" (``nodes`` is (wrt,)).  ``factors`` are (of, wrt, value).
+    """
+
+    kind: str
+    scope: str
+    nodes: tuple[str, ...]
+    value: Number | None = None
+    count: int = 0
+    factors: tuple[tuple[str, str, Number], ...] = ()
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Values(Step):
+    """The derivation's numbers at one point: the forward pass (``point`` for the inputs,
+    ``forward`` for every intermediate), then the backward pass (each local factor as (of, wrt,
+    value), each upstream gradient as (of, wrt, value), each listed path's product as (wrt,
+    nodes, value), each derivative as (wrt, value)), and what they show (``flags``).  Made by
+    ``check.values``; last of the steps.
+    """
+
+    title: ClassVar[str] = "Values at the point"
+
+    point: tuple[tuple[str, Number], ...]
+    forward: tuple[tuple[str, Number], ...]
+    factors: tuple[tuple[str, str, Number], ...]
+    adjoints: tuple[tuple[str, str, Number], ...]
+    paths: tuple[tuple[str, tuple[str, ...], Number], ...]
+    derivatives: tuple[tuple[str, Number], ...]
+    flags: tuple[Flag, ...] = ()
+
+
+@dataclass(frozen=True)
 class Derivation:
     """Everything a renderer needs: the graph, the chosen variables and the steps in order.
 
     Steps come in this order: one Decomposition, the LocalDerivatives (output side first),
-    the Adjoints in reverse-pass order, then one ChainRule per variable in ``wrt`` order.
+    the Adjoints in reverse-pass order, then one ChainRule per variable in ``wrt`` order, and
+    with a point (``api.derive(at=…)``) one Values step last.
     """
 
     graph: Graph

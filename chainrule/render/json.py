@@ -25,6 +25,7 @@ from chainrule.model import (
     Decomposition,
     Derivation,
     LocalDerivative,
+    Values,
     Verdict,
 )
 from chainrule.render.base import Renderer
@@ -33,6 +34,8 @@ from chainrule.render.notation import Notation, uses_partial
 from chainrule.render.notes import note_text
 from chainrule.render.printers.python import python_names, to_python
 from chainrule.render.printers.unicode import name_unicode
+from chainrule.render.value_formats import json_values
+from chainrule.render.values import Style, flag_texts
 from chainrule.render.verdict import verdict_dict
 
 
@@ -118,6 +121,10 @@ class JsonRenderer(Renderer[dict[str, Any], str]):
     def _render_Verdict(self, step: Verdict, out: dict[str, Any]) -> None:
         # A checked answer: first in the object, as in every format.
         out.update(verdict_dict(step, self._py, self._name, Notation(self.d)))
+
+    def _render_Values(self, step: Values, out: dict[str, Any]) -> None:
+        texts = flag_texts(Style(Notation(self.d)), step)
+        json_values(step, out, self._name, self._py, texts)
 
     def _render_ChainRule(self, step: ChainRule, out: dict[str, Any]) -> None:
         entry: dict[str, Any] = {

@@ -34,6 +34,7 @@ from chainrule.model import (
     Decomposition,
     Derivation,
     LocalDerivative,
+    Values,
     Verdict,
 )
 from chainrule.render.base import Renderer
@@ -51,6 +52,7 @@ from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.printers.latex import derivative_symbol, name_latex, to_latex
 from chainrule.render.rows import NOTE, Equation, Part, Row
 from chainrule.render.safe_text import one_line, shorten
+from chainrule.render.value_formats import latex_tables
 from chainrule.render.verdict import answer_rows, headline, shows_derivation
 from chainrule.render.wrap import pieces, wrap
 
@@ -319,6 +321,9 @@ class LatexRenderer(Renderer[str, str]):
         line = "".join(f"${t}$" if math else latex_text(t) for math, t in headline(self.n, step))
         rows = [_equation_of(self.n.text(label), expr) for label, expr in answer_rows(self.n, step)]
         return [_intertext(line), *rows]
+
+    def _render_Values(self, step: Values) -> Sequence[str | Equation]:
+        return latex_tables(self.n, step)
 
     def _render_ChainRule(self, step: ChainRule) -> Sequence[str | Equation]:
         layout = chain_rule_layout(self.n, step)

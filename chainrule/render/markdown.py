@@ -39,12 +39,13 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from chainrule.model import ChainRule, Decomposition, Derivation, Verdict
+from chainrule.model import ChainRule, Decomposition, Derivation, Values, Verdict
 from chainrule.render.equations import chain_rule_layout, heading
 from chainrule.render.latex import LatexNotation, LatexRenderer, equation_lines, join_lines
 from chainrule.render.notation import Notation
 from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.safe_text import one_line
+from chainrule.render.value_formats import markdown_lines
 from chainrule.render.verdict import answer_rows, headline, shows_derivation
 
 # Characters that start emphasis, code, links, HTML, headings or math anywhere in a line.
@@ -118,6 +119,9 @@ class MarkdownRenderer(LatexRenderer):
         line = "".join(f"${t}$" if math else markdown_text(t) for math, t in rest)
         rows = [f"- {label}: ${expr}$" for label, expr in answer_rows(self.n, step)]
         return Prose([f"**{verdict}:** {line}", *([""] + rows if rows else []), ""])
+
+    def _render_Values(self, step: Values) -> Prose:
+        return Prose(markdown_lines(self.n, step))
 
     def _render_ChainRule(self, step: ChainRule) -> Prose:
         layout = chain_rule_layout(self.n, step)

@@ -77,6 +77,8 @@ WORDING = {
     ),
     "abstract_too_large": "not checked: it holds abstract functions and is too large",
     "symbolic_undecided": "not confirmed: sympy cannot compare these forms",
+    # check.values
+    "unused_value": "{name} is not a variable here: its value is not used",
     # runner
     "simplify_timeout": (
         "simplification ran out of time; the result shown is exact but unsimplified"

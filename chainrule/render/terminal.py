@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.measure import Measurement
@@ -50,6 +51,7 @@ from chainrule.model import (
     Derivation,
     LocalDerivative,
     Step,
+    Values,
     Verdict,
 )
 from chainrule.render.base import Renderer
@@ -63,6 +65,8 @@ from chainrule.render.notation import Notation
 from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.rows import EXPR, FACTOR, NOTE, OP, RESULT, SYMBOL, Equation, Part, Row
 from chainrule.render.safe_text import one_line, sanitize
+from chainrule.render.value_formats import aligned
+from chainrule.render.values import NONE, Style, flag_texts, point_text, tables
 from chainrule.render.verdict import answer_rows, headline, shows_derivation
 from chainrule.render.wrap import scan_unicode, wrap
 
@@ -268,6 +272,9 @@ class RichRenderer(Renderer[RenderableType, RenderableType]):
             grid.add_row(Text(f"{label}:", style="dim"), Wrapped(Row((Part(expr, EXPR),))))
         return Group(line, Padding(grid, (0, 0, 0, INDENT))) if grid.row_count else line
 
+    def _render_Values(self, step: Values) -> RenderableType:
+        return _values(self.n, step)
+
     def _render_ChainRule(self, step: ChainRule) -> RenderableType:
         layout = chain_rule_layout(self.n, step)
         out: list[RenderableType] = []
@@ -281,6 +288,42 @@ class RichRenderer(Renderer[RenderableType, RenderableType]):
             grid.add_row(*row)
         out.append(grid)
         return Group(*out)
+
+
+# A flag's colour in a values table: vanishing and undefined in red, exploding in magenta.
+FLAG_STYLES = {
+    "vanishing": "bold red",
+    "undefined": "bold red",
+    "exploding": "bold magenta",
+    "sigmoid": "yellow",
+}
+
+
+def _values(n: Notation, step: Values) -> RenderableType:
+    """The point, a table per part of the forward and backward pass, the flags in words."""
+    style = Style(n)
+    out: list[RenderableType] = [Text("at " + sanitize(point_text(style, step)), style="italic")]
+    for part in tables(style, step):
+        table = Table(box=box.SIMPLE_HEAD, header_style="dim", show_edge=False, pad_edge=False)
+        table.add_column(part.title, no_wrap=True)
+        table.add_column("value", no_wrap=True)
+        if part.exact:
+            table.add_column("exact")
+        if part.flags:
+            table.add_column("")
+        decimals = aligned([r.decimal or NONE for r in part.rows])
+        for row, decimal in zip(part.rows, decimals, strict=True):
+            cells = [Text(sanitize(row.label), style=LHS_STYLE), Text(decimal)]
+            cells += [Text(sanitize(row.exact))] * part.exact
+            cells += [Text(row.flag, style=FLAG_STYLES.get(row.kind, ""))] * part.flags
+            table.add_row(*cells)
+        out += [Text(""), table]
+    out += [Text("")] * bool(step.flags)
+    for line in flag_texts(style, step):
+        word, _, rest = line.partition(": ")
+        kind = "sigmoid" if word.startswith("σ") else word.split()[0]
+        out.append(Text.assemble((word + ": ", FLAG_STYLES.get(kind, "")), sanitize(rest)))
+    return Group(*out)
 
 
 def render_rich(d: Derivation | Sequence[Derivation]) -> RenderableType:

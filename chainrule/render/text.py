@@ -31,6 +31,7 @@ from chainrule.model import (
     Decomposition,
     Derivation,
     LocalDerivative,
+    Values,
     Verdict,
 )
 from chainrule.render.base import Renderer
@@ -44,6 +45,7 @@ from chainrule.render.notation import Notation
 from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.rows import Equation
 from chainrule.render.safe_text import one_line, sanitize
+from chainrule.render.value_formats import text_lines
 from chainrule.render.verdict import answer_rows, headline, plain, shows_derivation
 
 INDENT = "  "
@@ -102,6 +104,9 @@ class TextRenderer(Renderer[str, str]):
         return [plain(headline(self.n, step))] + [
             f"{INDENT}{label + ':':<{width + 1}}  {expr}" for label, expr in rows
         ]
+
+    def _render_Values(self, step: Values) -> list[str]:
+        return text_lines(self.n, step, INDENT)
 
     def _render_ChainRule(self, step: ChainRule) -> list[str]:
         layout = chain_rule_layout(self.n, step)

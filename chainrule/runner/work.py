@@ -48,6 +48,7 @@ def work(job: Job, send: Send) -> None:
         syntax=job.syntax,
         functions=job.functions,
         real=job.real,
+        at=job.at or None,
     )
     exact = render_output(derivation, job)
     notes = said(derivation.notes)

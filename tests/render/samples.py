@@ -51,6 +51,14 @@ EXAMPLES: dict[str, tuple[str, list[str] | None]] = {
         ["z1", "z2"],
     ),
     "tanh_cached": ("a = w*x + b; h = tanh(a); L = (h - y)^2/2", ["w", "b"]),
+    # values at a point (--at): the network's forward and backward pass, exact values at π/4
+    "program_W1_at": (PROGRAM, ["W1"]),
+    "x_sin_x_at_pi_4": ("x*sin(x)", None),
+}
+# The point of an example that has one (the command line's --at).
+POINTS = {
+    "program_W1_at": "x=1.5, W1=0.3, b1=-1, W2=0.8, b2=0.1, y=1",
+    "x_sin_x_at_pi_4": "x=pi/4",
 }
 # Small networks whose derivations are wide: binary cross-entropy, and a residual connection.
 NETWORKS = {
@@ -80,7 +88,7 @@ SIMPLIFIED = frozenset(
 
 def example(name: str) -> Derivation:
     text, wrt = EXAMPLES[name]
-    derivation = derive(text, wrt)
+    derivation = derive(text, wrt, at=POINTS.get(name))
     return simplify(derivation) if name in SIMPLIFIED else derivation
 
 

@@ -22,6 +22,7 @@ from chainrule.model import (
     LocalDerivative,
     Mistake,
     Step,
+    Values,
     Verdict,
 )
 from chainrule.render import FORMATS, render
@@ -59,6 +60,7 @@ def _samples(d: Derivation) -> dict[type[Step], Step]:
         LocalDerivative: d.local_derivatives[0],
         Adjoint: d.adjoints[1],
         ChainRule: d.chain_rules[0],
+        Values: example("program_W1_at").steps[-1],
         Verdict: Verdict("W1", "x", sympy.Symbol("x"), False, "numeric", (Mistake("sign"),)),
     }
 
