@@ -19,6 +19,7 @@ import mpmath
 import sympy
 
 from chainrule.calculus.engine import tree_size
+from chainrule.calculus.written import Written
 from chainrule.check.numeric import UndefinedError, evaluate
 from chainrule.model import ChainRule, Derivation, Mistake, Path
 
@@ -29,6 +30,7 @@ Edge = tuple[str, str]
 NICE = ("1", "2", "1/2", "3", "-1", "1/3", "5/2")  # points a learner can check by hand
 EXACT_MAX_NODES = 25  # a value at a point is shown exactly up to this size, else as a decimal
 TOLERANCE = mpmath.mpf(10) ** -10
+WRITTEN_MAX_NODES = 200  # a path's product is named in the inputs up to this size
 
 
 @dataclass(frozen=True)
@@ -151,13 +153,11 @@ def _unreduced(definition: sympy.Expr, base: sympy.Symbol) -> sympy.Expr | None:
 
 
 def _written(expr: sympy.Expr, derivation: Derivation) -> sympy.Expr:
-    """``expr`` (in intermediates) in the inputs, as far as that stays small."""
-    mapping: dict[Any, Any] = {}
-    for node in derivation.graph.nodes:  # evaluation order: earlier nodes are written first
-        mapping[node.symbol] = node.value.xreplace(mapping)
-        if tree_size(mapping[node.symbol]) > 200:
-            return expr
-    return expr.xreplace(mapping)
+    """``expr`` (in intermediates) in the inputs, as typed (x^x, not e^(x·ln x)), as far as
+    that stays small; else as it is."""
+    written = Written(derivation.graph)
+    size, depth = written.size_of(expr)
+    return written.in_inputs(expr) if size <= WRITTEN_MAX_NODES and depth <= 60 else expr
 
 
 def _matches(candidate: _Candidate, paths: Sequence[Path], sample: Sample) -> bool:

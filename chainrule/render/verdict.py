@@ -215,8 +215,15 @@ def verdict_dict(
 
 
 def _disagreement(n: Notation, m: Mistake) -> list[Piece]:
-    if not m.at:
-        return [(False, "your answer differs from the derivative")]
+    if not m.at:  # no variables, or no point with real values: the two as they are
+        if m.expected is None or m.got is None:
+            return [(False, "your answer differs from the derivative")]
+        return [
+            (False, "your answer is "),
+            (True, _valued(n, m.got)),
+            (False, " but the derivative is "),
+            (True, _valued(n, m.expected)),
+        ]
     got: list[Piece] = [(False, "has no real value")]
     if m.got is not None:
         got = [(False, "is "), (True, _valued(n, m.got))]
