@@ -427,6 +427,27 @@ def test_a_worker_sets_its_budgets_for_each_job_from_what_it_used_so_far() -> No
 
 
 @forking
+def test_a_worker_collects_garbage_less_often_and_the_caller_as_before() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a child, as a worker
+        try:
+            chainrule.runner.work.limit_self(Job("x", timeout=5))
+            os.write(write, json.dumps(gc.get_threshold()).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    threshold = json.loads(os.read(read, 1000))
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert threshold[0] == chainrule.runner.work.GC_THRESHOLD > before[0]
+    assert gc.get_threshold() == before  # only a worker's own collector is tuned
+
+
+@forking
 def test_a_worker_stopped_by_its_cpu_backstop_ran_out_of_time(monkeypatch) -> None:
     import signal
 
