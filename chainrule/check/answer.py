@@ -22,8 +22,7 @@ from chainrule.calculus.engine import tree_size
 from chainrule.calculus.simplify import _time_boxed as time_boxed  # the one timer
 from chainrule.check.mistakes import diagnose
 from chainrule.check.numeric import UndefinedError, evaluate
-from chainrule.errors import LimitError
-from chainrule.model import Derivation, Verdict
+from chainrule.model import ChainRule, Derivation, Upstream, Verdict
 
 POINTS = 12  # points where both must agree
 ATTEMPTS = 80  # random points tried to find them
@@ -72,22 +71,16 @@ def judge(
     Returns:
         A copy whose steps start with the Verdict.
 
-    Raises:
-        LimitError: the derivative is too large to write out and compare.
     """
     chain = derivation.chain_rules[0]
-    truth = chain.result
-    if truth is None:
-        raise LimitError(
-            f"the derivative is too large to compare with an answer ({chain.result_size:,} nodes)"
-        )
-    sample = sample_points(derivation, truth, answer, random.Random(seed))
+    truth = chain.result  # None past the size limits: then compared numerically only
+    sample = sample_points(derivation, chain, answer, random.Random(seed))
     shown = answer if shown is None else shown
     if sample.envs and sample.disagreement() is None:
-        how = "symbolic" if proved_equal(answer, truth) else "numeric"
+        how = "symbolic" if truth is not None and proved_equal(answer, truth) else "numeric"
         verdict = Verdict(chain.wrt, text, shown, True, how, (), len(sample.envs))
-    elif not sample.envs and proved_equal(answer, truth):  # no real point: abstract functions
-        verdict = Verdict(chain.wrt, text, shown, True, "symbolic")
+    elif not sample.envs and truth is not None and proved_equal(answer, truth):
+        verdict = Verdict(chain.wrt, text, shown, True, "symbolic")  # no point: f(g(x))
     else:
         mistakes = diagnose(derivation, chain, sample, answer)
         how = "numeric" if sample.envs else "symbolic"
@@ -96,13 +89,13 @@ def judge(
 
 
 def sample_points(
-    derivation: Derivation, truth: sympy.Expr, answer: sympy.Expr, rng: random.Random
+    derivation: Derivation, chain: ChainRule, answer: sympy.Expr, rng: random.Random
 ) -> Sample:
     """Up to ``POINTS`` random points where the function and its derivative have real values.
 
     Args:
         derivation: the derivation (its graph gives the forward pass).
-        truth: the derivative in the inputs.
+        chain: its ChainRule for the answer's variable.
         answer: the learner's answer in the inputs.
         rng: the source of the points.
 
@@ -121,13 +114,27 @@ def sample_points(
             env = forward(derivation, point)
             if env is None:
                 continue
-            t = value(truth, env)
+            t = derivative_at(derivation, chain, env)
             if t is None:
                 continue
             sample.envs.append(env)
             sample.truth.append(t)
-            sample.answer.append(confirmed(answer, truth, env))
+            sample.answer.append(confirmed(derivation, chain, answer, env, t))
     return sample
+
+
+def derivative_at(derivation: Derivation, chain: ChainRule, env: Mapping[Any, Any]) -> Any:
+    """The derivative's value where ``env`` holds the forward pass: from its result in the
+    inputs, or where that was too large to write, from the reverse pass (as backprop does)."""
+    if chain.result is not None:
+        return value(chain.result, env)
+    values = dict(env)
+    for adjoint in derivation.adjoints:  # in reverse-pass order: each reuses earlier ones
+        v = value(adjoint.recurrence, values)
+        if v is None:
+            return None
+        values[Upstream(adjoint.of, adjoint.wrt)] = v
+    return value(chain.in_intermediates, values)
 
 
 def forward(derivation: Derivation, point: Mapping[Any, Any]) -> dict[Any, Any] | None:
@@ -149,16 +156,21 @@ def value(expr: sympy.Expr, env: Mapping[Any, Any]) -> Any:
         return None
 
 
-def confirmed(answer: sympy.Expr, truth: sympy.Expr, env: dict[Any, Any]) -> Any:
-    """The answer's value at ``env``; where it differs from the truth's, both are evaluated
-    again with more digits, so that cancellation never makes a right answer look wrong."""
-    a, t = value(answer, env), value(truth, env)
-    if a is None or close(a, t):
+def confirmed(
+    derivation: Derivation, chain: ChainRule, answer: sympy.Expr, env: dict[Any, Any], truth: Any
+) -> Any:
+    """The answer's value at ``env``; where it differs from the derivative's (``truth``), both
+    are computed again with more digits, so that cancellation never makes a right answer look
+    wrong."""
+    a = value(answer, env)
+    if a is None or close(a, truth):
         return a
     with mpmath.workdps(CONFIRM_DIGITS):
-        precise = {k: mpmath.mpf(v) for k, v in env.items()}
-        a2, t2 = value(answer, precise), value(truth, precise)
-    return t if a2 is not None and t2 is not None and close(a2, t2) else a
+        precise = forward(derivation, {s: mpmath.mpf(env[s]) for s in derivation.graph.inputs})
+        if precise is None:
+            return a
+        a2, t2 = value(answer, precise), derivative_at(derivation, chain, precise)
+    return truth if a2 is not None and t2 is not None and close(a2, t2) else a
 
 
 def close(a: Any, b: Any) -> bool:

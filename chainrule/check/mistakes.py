@@ -202,22 +202,23 @@ def _disagree(
     derivation: Derivation, chain: ChainRule, sample: Sample, answer: sympy.Expr
 ) -> Mistake:
     """A point where the answer differs from the derivative, nice values first."""
+    from chainrule.check.answer import derivative_at  # answer imports this module
+
     truth = chain.result
     inputs = derivation.graph.inputs
-    if truth is not None:
-        for text in NICE:
-            exact = sympy.Rational(text)
-            point = {s: exact for s in inputs}
-            with mpmath.workdps(30):
-                numeric = _forward(derivation, {s: mpmath.mpf(exact.p) / exact.q for s in inputs})
-                if numeric is None:  # the function itself has no value here
-                    continue
-                t, a = _value(truth, numeric), _value(answer, numeric)
-            if t is None or (a is not None and _close(a, t)):
+    for text in NICE:
+        exact = sympy.Rational(text)
+        point = {s: exact for s in inputs}
+        with mpmath.workdps(30):
+            numeric = _forward(derivation, {s: mpmath.mpf(exact.p) / exact.q for s in inputs})
+            if numeric is None:  # the function itself has no value here
                 continue
-            at = tuple((s.name, exact) for s in inputs)
-            got = None if a is None else _shown(answer, point, a)
-            return Mistake("disagree", (), _shown(truth, point, t), got, at)
+            t, a = derivative_at(derivation, chain, numeric), _value(answer, numeric)
+        if t is None or (a is not None and _close(a, t)):
+            continue
+        at = tuple((s.name, exact) for s in inputs)
+        got = None if a is None else _shown(answer, point, a)
+        return Mistake("disagree", (), _shown(truth, point, t), got, at)
     where = next(
         (
             i
@@ -229,25 +230,31 @@ def _disagree(
     if where is None:  # no point with real values: only the symbolic comparison said so
         return Mistake("disagree", (), truth, answer)
     env = sample.envs[where]
-    at = tuple((s.name, sympy.Float(env[s], 4)) for s in inputs)
+    at = tuple((s.name, _decimal(env[s], 4)) for s in inputs)
     got = sample.answer[where]
     return Mistake(
         "disagree",
         (),
-        sympy.Float(sample.truth[where], 6),
-        None if got is None else sympy.Float(got, 6),
+        _decimal(sample.truth[where], 6),
+        None if got is None else _decimal(got, 6),
         at,
     )
 
 
-def _shown(expr: sympy.Expr, point: Mapping[Any, Any], number: Any) -> sympy.Expr:
+def _decimal(number: Any, digits: int) -> sympy.Float:
+    return sympy.Float(mpmath.nstr(number, digits), digits)
+
+
+def _shown(expr: sympy.Expr | None, point: Mapping[Any, Any], number: Any) -> sympy.Expr:
     """``expr`` at ``point`` exactly (2·cos(1)) when that is short, else as a decimal."""
+    if expr is None:
+        return _decimal(number, 6)
     try:
         exact = expr.xreplace(dict(point))
     except (TypeError, ValueError, ZeroDivisionError):
         exact = None
     if exact is None or exact.has(sympy.zoo, sympy.nan) or tree_size(exact) > EXACT_MAX_NODES:
-        return sympy.Float(number, 6)
+        return _decimal(number, 6)
     return exact
 
 

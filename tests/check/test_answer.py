@@ -222,3 +222,16 @@ def test_sympys_derivative_is_correct_and_plus_one_is_not(expr: sympy.Expr) -> N
         return
     assert right.correct, (expr, truth, right.mistakes)
     assert not wrong.correct, (expr, truth)
+
+
+def test_a_derivative_too_large_to_write_out_is_compared_by_its_reverse_pass() -> None:
+    text = "x"
+    for _ in range(30):
+        text = f"sigmoid(2*{text} + 1)"
+    d = check_answer(text, "1")
+    assert d.chain_rules[0].result is None
+    v = d.steps[0]
+    assert isinstance(v, Verdict) and not v.correct and v.how == "numeric"
+    (m,) = v.mistakes
+    assert (m.kind, m.at, m.got) == ("disagree", (("x", 1),), 1)
+    assert 0 < m.expected < 1e-25  # thirty sigmoid factors, each at most 1/2 here
