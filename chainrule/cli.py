@@ -337,8 +337,11 @@ def _grade(
             yield (number, text), dataclasses.replace(job, text=text.strip(), answer=answer.strip())
 
     status, right, total, first = EXIT_OK, 0, 0, True
+    if sys.stderr.isatty():  # a progress bar: its length first
+        lines = list(lines)
     with contextlib.closing(run_many(items(), workers=workers, debug=debug)) as outcomes:
-        for (number, source), outcome in outcomes:
+        graded = outcomes if not isinstance(lines, list) else _with_progress(outcomes, len(lines))
+        for (number, source), outcome in graded:
             total += 1
             status = max(status, outcome.exit_code)
             if outcome.error is not None:
