@@ -447,7 +447,8 @@ class Flag:
     ``check.values.LARGE``), "sigmoid" (the σ′ factors on a path: each ≤ 1/4, so ``count`` of
     them shrink it by at least 4^count) or "undefined" (a local
     factor with no value here: ``why`` is "kink", a point where the function has a corner,
-    or "pole").  ``scope``: "factor" (``nodes`` is (of, wrt)), "path" (the path's nodes, output
+    or "pole").  ``scope``: "factor" or "adjoint" (an upstream gradient at an
+    intermediate; ``nodes`` is (of, wrt)), "path" (the path's nodes, output
     first) or "derivative" (``nodes`` is (wrt,)).  ``factors`` are (of, wrt, value).
     """
 

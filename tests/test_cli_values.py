@@ -70,13 +70,18 @@ def test_twenty_sigmoid_layers_vanish_in_text_and_json() -> None:
     ) in out
     assert "the 20 sigmoid derivatives on L → h₂₀ → u₂₀ → … → x are each at most 1/4" in out
     # the shrinkage factor by factor, in the upstream gradients
-    for row in ("∂L/∂u₂₀             0.224704", "∂L/∂u₁₉             0.050492",
-                "∂L/∂u₁₈             0.0113458", "∂L/∂u₁₆             5.72872×10⁻⁴"):  # fmt: skip
-        assert row in out
+    rows = [
+        "∂L/∂u₂₀             0.224704",
+        "∂L/∂u₁₉             0.050492",
+        "∂L/∂u₁₈             0.0113458",
+        "∂L/∂u₁₆             5.72872×10⁻⁴    vanishing",
+    ]
+    assert all(row in out for row in rows)
     data = json.loads(_cli(CHAIN20, "--wrt", "x", "--at", CHAIN20_POINT, "--json").stdout)
     kinds = [(f["kind"], f["scope"]) for f in data["flags"]]
-    assert kinds == [("vanishing", "path"), ("sigmoid", "path")]
-    vanishing, sigmoid = data["flags"]
+    assert kinds == [("vanishing", "adjoint")] * 31 + [("vanishing", "path"), ("sigmoid", "path")]
+    assert data["flags"][0]["nodes"] == ["L", "u16"]
+    vanishing, sigmoid = data["flags"][-2:]
     assert vanishing["value"] == pytest.approx(1.1431e-13, rel=1e-4)
     assert vanishing["text"].startswith("vanishing gradient: along L → h₂₀")
     assert sigmoid["count"] == 20 and sigmoid["bound"] == 4.0**-20

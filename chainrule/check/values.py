@@ -42,6 +42,8 @@ EXACT_SECONDS = 1.0  # the exact values' time budget; decimals are always comput
 _KINKS = (sympy.Heaviside, sympy.sign, sympy.DiracDelta)
 
 Key = tuple[str, str]
+# ``numeric.UndefinedError``'s reasons, as a message says them.
+_REASONS = {"not finite": "it is infinite there", "complex value": "it is not real there"}
 
 
 def with_values(derivation: Derivation, point: Mapping[str, sympy.Expr]) -> Derivation:
@@ -147,7 +149,7 @@ class _Evaluator:
             adjoint = adjoints.get((self.d.output, chain.wrt))
             defined = adjoint is None or adjoint.exists
             derivatives.append((chain.wrt, self._value(chain.in_intermediates, defined)))
-        self._flag(factors, paths, derivatives)
+        self._flag(factors, paths, derivatives, adjoints)
         return Values(
             point=tuple(point),
             forward=tuple(forward),
@@ -170,8 +172,9 @@ class _Evaluator:
         try:
             value = evaluate(node.definition, self.env)
         except UndefinedError as err:
+            why = _REASONS.get(str(err), str(err))
             raise MathError(
-                f"{node.name} = {node.definition} has no real value at this point ({err})",
+                f"{node.name} = {node.definition} has no real value at this point ({why})",
                 source=self.d.source,
                 option="at",
             ) from None
@@ -292,11 +295,19 @@ class _Evaluator:
 
     # --- what the values show --------------------------------------------------------------------
 
-    def _flag(self, factors: dict[Key, Number], paths: list[Any], derivatives: list[Any]) -> None:
-        for (of, wrt), number in factors.items():
-            kind = _size_kind(number)
-            if kind:
-                self.flags.append(Flag(kind, "factor", (of, wrt), number))
+    def _flag(
+        self,
+        factors: dict[Key, Number],
+        paths: list[Any],
+        derivatives: list[Any],
+        adjoints: dict[Key, Number],
+    ) -> None:
+        for scope, numbers in (("factor", factors), ("adjoint", adjoints)):
+            for (of, wrt), number in numbers.items():
+                kind = _size_kind(number)
+                inputs = self.d.graph.input_names
+                if kind and (scope == "factor" or wrt not in inputs):
+                    self.flags.append(Flag(kind, scope, (of, wrt), number))
         for _, nodes, number in paths:
             kind = _size_kind(number)
             if kind and len(nodes) > 2:

@@ -174,6 +174,6 @@ def json_values(step: Values, out: dict[str, Any], name: Any, py: Any, texts: li
             ]
         if flag.why:
             item["why"] = flag.why
-        if flag.scope != "factor" or flag.kind == "undefined":
+        if flag.scope in ("path", "derivative") or flag.kind == "undefined":
             item["text"] = next(worded, "")
         out["flags"].append(item)

@@ -171,8 +171,11 @@ def tables(style: Style, step: Values) -> list[ValueTable]:
         for of, wrt, number in step.factors
     ]
     inputs = {name for name, _ in step.point}
+    adjoint_flags = {f.nodes: f for f in step.flags if f.scope == "adjoint"}
     upstream = [
-        row(n.adjoint(wrt), number) for _, wrt, number in step.adjoints if wrt not in inputs
+        row(n.adjoint(wrt), number, adjoint_flags.get((of, wrt)))
+        for of, wrt, number in step.adjoints
+        if wrt not in inputs
     ]
     by_wrt: dict[str, list[tuple[tuple[str, ...], Number]]] = {}
     for wrt, nodes, number in step.paths:

@@ -184,7 +184,10 @@ def test_twenty_sigmoid_layers_vanish() -> None:
     ((_, derivative),) = step.derivatives
     assert 1e-14 < _f(derivative) < 4.0**-20  # below the bound 4⁻²⁰ ≈ 9.1e-13
     kinds = {(f.kind, f.scope) for f in step.flags}
-    assert kinds == {("vanishing", "path"), ("sigmoid", "path")}
+    assert kinds == {("vanishing", "adjoint"), ("vanishing", "path"), ("sigmoid", "path")}
+    # the upstream gradients flagged from where they fall below 10⁻³: ∂L/∂u₁₆ = 5.7·10⁻⁴ on
+    below = [f.nodes[1] for f in step.flags if f.scope == "adjoint"]
+    assert below[:3] == ["u16", "h15", "u15"] and len(below) == 31
     sigmoid = next(f for f in step.flags if f.kind == "sigmoid")
     assert sigmoid.count == 20 and len(sigmoid.factors) == 20
     assert all(0.2 < _f(n) <= 0.25 for _, _, n in sigmoid.factors)
