@@ -176,4 +176,4 @@ def test_readme_mistake_table_is_real_output(cli, text: str, answer: str, first:
 
 
 def test_the_readme_shows_every_check_example() -> None:
-    assert len(_check_examples()) == 3 and len(ROWS) == 6
+    assert len(_check_examples()) == 3 and len(ROWS) == 7

@@ -40,6 +40,8 @@ class _Candidate:
     mistakes: tuple[Mistake, ...]
     factors: Mapping[Edge, sympy.Expr] = field(default_factory=dict)  # edge → factor used
     scales: Mapping[int, int] = field(default_factory=dict)  # path index → multiplier
+    # The output a·b differentiated as (da/dx)·(db/dx): the two factors' names.
+    split: tuple[sympy.Symbol, sympy.Symbol] | None = None
 
 
 def diagnose(
@@ -58,7 +60,7 @@ def diagnose(
     """
     paths = chain.paths or ()
     if paths and sample.envs:
-        for candidate in _candidates(derivation, chain, paths):
+        for candidate in _candidates(derivation, chain, paths, answer):
             if _matches(candidate, paths, sample):
                 return candidate.mistakes
     scale = _scale(sample)
@@ -68,7 +70,7 @@ def diagnose(
 
 
 def _candidates(
-    derivation: Derivation, chain: ChainRule, paths: Sequence[Path]
+    derivation: Derivation, chain: ChainRule, paths: Sequence[Path], answer: sympy.Expr
 ) -> Iterator[_Candidate]:
     graph = derivation.graph
     symbol = dict(graph.symbols) | {s.name: s for s in graph.inputs}
@@ -105,6 +107,11 @@ def _candidates(
             yield _Candidate(
                 (Mistake("missing_path", path.nodes, product, sympy.S.Zero),), {}, {j: 0}
             )
+    # A product's derivative taken as the product of its factors' derivatives.
+    top = nodes[graph.output].value
+    if len(paths) > 1 and top.is_Mul and len(top.args) == 2 and all(a.is_Symbol for a in top.args):
+        mistake = Mistake("product_of_derivatives", (), whole, answer)
+        yield _Candidate((mistake,), split=(top.args[0], top.args[1]))
     # The outer derivative taken at the wrong point: at a node further down, or the variable.
     for edge, f in edges.items():
         for lower in below[edge]:
@@ -164,6 +171,10 @@ def _matches(candidate: _Candidate, paths: Sequence[Path], sample: Sample) -> bo
     for env, got in zip(sample.envs, sample.answer, strict=True):
         if got is None:
             return False
+        if candidate.split is not None:
+            if not _close(_split(candidate.split, paths, env), got):
+                return False
+            continue
         total = mpmath.mpf(0)
         for j, path in enumerate(paths):
             scale = candidate.scales.get(j, 1)
@@ -180,6 +191,21 @@ def _matches(candidate: _Candidate, paths: Sequence[Path], sample: Sample) -> bo
         if not _close(total, got):
             return False
     return True
+
+
+def _split(factors: tuple[sympy.Symbol, sympy.Symbol], paths: Sequence[Path], env: Any) -> Any:
+    """(da/dx)·(db/dx) for y = a·b: the paths through each factor, without their first factor
+    (∂y/∂a = b, ∂y/∂b = a)."""
+    derivative = dict.fromkeys((f.name for f in factors), mpmath.mpf(0))
+    for path in paths:
+        product = mpmath.mpf(1)
+        for f in path.factors[1:]:
+            v = _value(f, env)
+            if v is None:
+                return mpmath.nan
+            product *= v
+        derivative[path.nodes[1]] += product
+    return mpmath.fprod(derivative.values())
 
 
 def _scale(sample: Sample) -> sympy.Expr | None:

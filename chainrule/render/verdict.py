@@ -104,6 +104,12 @@ def mistakes_text(n: Notation, mistakes: Sequence[Mistake]) -> list[Piece]:
             (False, ", not "),
             (True, _expr(n, first.got)),
         ]
+    if kind == "product_of_derivatives":
+        return [
+            (False, "a product's derivative is not the product of its factors' derivatives: "),
+            (False, "the product rule gives "),
+            (True, _expr(n, first.expected)),
+        ]
     if kind == "constant_factor":
         return [
             (False, "a constant factor off: your answer is "),

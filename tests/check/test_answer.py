@@ -98,6 +98,12 @@ def test_the_other_path_left_out() -> None:
     assert (m.kind, m.factor) == ("missing_path", ("y", "u", "x"))
 
 
+def test_a_product_differentiated_as_the_product_of_the_derivatives() -> None:
+    m = only("sin(x)*cos(x)", "cos(x)*(-sin(x))")
+    assert (m.kind, m.factor) == ("product_of_derivatives", ())
+    assert m.expected == sympy.cos(x) ** 2 - sympy.sin(x) ** 2
+
+
 def test_a_sign_error_in_a_factor() -> None:
     m = only("cos(x^2)", "2x sin(x^2)")
     u = sympy.Symbol("u", real=True)
