@@ -60,8 +60,9 @@ def diagnose(
     """
     paths = chain.paths or ()
     if paths and sample.envs:
+        table = _Table(paths, sample)
         for candidate in _candidates(derivation, chain, paths, answer):
-            if _matches(candidate, paths, sample):
+            if _matches(candidate, table):
                 return candidate.mistakes
     scale = _scale(sample)
     if scale is not None and chain.result is not None:
@@ -84,6 +85,7 @@ def _candidates(
             later = below.setdefault(edge, [])
             later += [n for n in path.nodes[i + 2 :] if n not in later]
     whole = chain.result
+    written = Written(graph)
     everywhere = dict.fromkeys(range(len(paths)), -1)
     # A sign error: where one factor carries a minus sign, that factor is the likely culprit.
     signed = [e for e, f in edges.items() if f.could_extract_minus_sign()]
@@ -103,7 +105,7 @@ def _candidates(
     # A path left out of the sum (the product rule half done).
     if len(paths) > 1:
         for j, path in enumerate(paths):
-            product = _written(path.product, derivation)
+            product = _written(path.product, written)
             yield _Candidate(
                 (Mistake("missing_path", path.nodes, product, sympy.S.Zero),), {}, {j: 0}
             )
@@ -114,7 +116,8 @@ def _candidates(
         yield _Candidate((mistake,), split=(top.args[0], top.args[1]))
     # The outer derivative taken at the wrong point: at a node further down, or the variable.
     for edge, f in edges.items():
-        for lower in below[edge]:
+        # The nearest node below and the variable: a chain's depth squared would be too many.
+        for lower in dict.fromkeys(below[edge][:1] + below[edge][-1:]):
             wrong = f.xreplace({symbol[edge[1]]: symbol[lower]})
             if wrong != f:
                 at = ((edge[1], symbol[lower]),)
@@ -129,7 +132,7 @@ def _candidates(
             yield _Candidate((Mistake("power_not_reduced", edge, f, wrong),), {edge: wrong})
     if len(paths) > 1:
         for j, path in enumerate(paths):
-            product = _written(path.product, derivation)
+            product = _written(path.product, written)
             yield _Candidate((Mistake("sign", path.nodes, product, -product),), {}, {j: -1})
         for edge in signed:
             yield _Candidate(
@@ -159,31 +162,52 @@ def _unreduced(definition: sympy.Expr, base: sympy.Symbol) -> sympy.Expr | None:
     return derivative.xreplace({g: p for p, g in stand_ins.items()})
 
 
-def _written(expr: sympy.Expr, derivation: Derivation) -> sympy.Expr:
+def _written(expr: sympy.Expr, written: Written) -> sympy.Expr:
     """``expr`` (in intermediates) in the inputs, as typed (x^x, not e^(x·ln x)), as far as
     that stays small; else as it is."""
-    written = Written(derivation.graph)
     size, depth = written.size_of(expr)
     return written.in_inputs(expr) if size <= WRITTEN_MAX_NODES and depth <= 60 else expr
 
 
-def _matches(candidate: _Candidate, paths: Sequence[Path], sample: Sample) -> bool:
-    for env, got in zip(sample.envs, sample.answer, strict=True):
+class _Table:
+    """The paths' factors at each point, each evaluated once: a candidate is tried against
+    the first point, where most fail, before the next point's values are computed."""
+
+    def __init__(self, paths: Sequence[Path], sample: Sample) -> None:
+        self.paths, self.sample = paths, sample
+        self.rows: dict[int, list[list[Any]]] = {}
+        self.other: dict[tuple[int, sympy.Expr], Any] = {}
+
+    def factors(self, point: int) -> list[list[Any]]:
+        if point not in self.rows:
+            env = self.sample.envs[point]
+            self.rows[point] = [[_value(f, env) for f in p.factors] for p in self.paths]
+        return self.rows[point]
+
+    def value(self, point: int, expr: sympy.Expr) -> Any:
+        if (point, expr) not in self.other:
+            self.other[point, expr] = _value(expr, self.sample.envs[point])
+        return self.other[point, expr]
+
+
+def _matches(candidate: _Candidate, table: _Table) -> bool:
+    paths, sample = table.paths, table.sample
+    for point, got in enumerate(sample.answer):
         if got is None:
             return False
         if candidate.split is not None:
-            if not _close(_split(candidate.split, paths, env), got):
+            if not _close(_split(candidate.split, paths, table.factors(point)), got):
                 return False
             continue
         total = mpmath.mpf(0)
-        for j, path in enumerate(paths):
+        for j, (path, values) in enumerate(zip(paths, table.factors(point), strict=True)):
             scale = candidate.scales.get(j, 1)
             if scale == 0:
                 continue
             product = mpmath.mpf(scale)
-            for i, f in enumerate(path.factors):
-                used = candidate.factors.get((path.nodes[i], path.nodes[i + 1]), f)
-                v = _value(used, env)
+            for i, v in enumerate(values):
+                used = candidate.factors.get((path.nodes[i], path.nodes[i + 1]))
+                v = v if used is None else table.value(point, used)
                 if v is None:
                     return False
                 product *= v
@@ -193,18 +217,16 @@ def _matches(candidate: _Candidate, paths: Sequence[Path], sample: Sample) -> bo
     return True
 
 
-def _split(factors: tuple[sympy.Symbol, sympy.Symbol], paths: Sequence[Path], env: Any) -> Any:
+def _split(
+    factors: tuple[sympy.Symbol, sympy.Symbol], paths: Sequence[Path], values: list[list[Any]]
+) -> Any:
     """(da/dx)·(db/dx) for y = a·b: the paths through each factor, without their first factor
     (∂y/∂a = b, ∂y/∂b = a)."""
     derivative = dict.fromkeys((f.name for f in factors), mpmath.mpf(0))
-    for path in paths:
-        product = mpmath.mpf(1)
-        for f in path.factors[1:]:
-            v = _value(f, env)
-            if v is None:
-                return mpmath.nan
-            product *= v
-        derivative[path.nodes[1]] += product
+    for path, row in zip(paths, values, strict=True):
+        if any(v is None for v in row[1:]):
+            return mpmath.nan
+        derivative[path.nodes[1]] += mpmath.fprod(row[1:])
     return mpmath.fprod(derivative.values())
 
 
