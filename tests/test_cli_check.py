@@ -177,3 +177,32 @@ def test_readme_mistake_table_is_real_output(cli, text: str, answer: str, first:
 
 def test_the_readme_shows_every_check_example() -> None:
     assert len(_check_examples()) == 3 and len(ROWS) == 7
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "__import__('pathlib').Path('{marker}').touch()",
+        "open('{marker}', 'w')",
+        "eval(\"open('{marker}', 'w')\")",
+        "2x; open('{marker}', 'w')",
+    ],
+)
+def test_an_answer_is_never_evaluated_as_python(cli, answer: str, tmp_path: Path) -> None:
+    marker = tmp_path / "evaluated"
+    result = cli("x^2", "--answer", answer.format(marker=marker))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: in the answer: ")
+    assert not marker.exists()
+
+
+def test_check_help_shows_examples_without_loading_sympy() -> None:
+    probe = (
+        "from chainrule.cli import main\n"
+        "try:\n    main(['check', '--help'], standalone_mode=False)\n"
+        "except SystemExit:\n    pass\n"
+        "import sys\nassert 'sympy' not in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert 'chainrule check "sin(x^2)" --answer "cos(x^2)"' in result.stdout
