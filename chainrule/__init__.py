@@ -8,7 +8,8 @@ The library API is three calls in one direction::
     '2*x*cos(x**2)'
 
 ``derive`` parses, decomposes, applies the chain rule and cross-checks the result;
-``simplify`` adds a checked ``simplified`` form of each result where sympy finds a shorter one.
+``simplify`` adds a checked ``simplified`` form of each result where sympy finds a shorter one;
+``check_answer`` judges a learner's derivative (a ``Verdict`` first among the steps).
 Importing this package is cheap: sympy is loaded on first use, and neither click nor rich ever is.
 """
 
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from chainrule.api import check_answer as check_answer
     from chainrule.api import derive as derive
     from chainrule.api import simplify as simplify
     from chainrule.calculus.decompose import decompose as decompose
@@ -28,12 +30,21 @@ if TYPE_CHECKING:
 _LAZY = {
     "derive": "chainrule.api",
     "simplify": "chainrule.api",
+    "check_answer": "chainrule.api",
     "parse": "chainrule.read.program",
     "decompose": "chainrule.calculus.decompose",
     "differentiate": "chainrule.calculus.engine",
 }
 
-__all__ = ["derive", "simplify", "parse", "decompose", "differentiate", "__version__"]
+__all__ = [
+    "derive",
+    "simplify",
+    "check_answer",
+    "parse",
+    "decompose",
+    "differentiate",
+    "__version__",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -241,3 +241,10 @@ def test_a_derivative_too_large_to_write_out_is_compared_by_its_reverse_pass() -
     (m,) = v.mistakes
     assert (m.kind, m.at, m.got) == ("disagree", (("x", 1),), 1)
     assert 0 < m.expected < 1e-25  # thirty sigmoid factors, each at most 1/2 here
+
+
+def test_check_answer_is_exported_lazily() -> None:
+    import chainrule
+    from chainrule import api
+
+    assert chainrule.check_answer is api.check_answer and "check_answer" in chainrule.__all__
