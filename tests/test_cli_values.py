@@ -4,6 +4,8 @@ the pool, the vanishing of twenty sigmoid layers at a glance, and the errors a p
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -164,3 +166,33 @@ def test_the_point_in_a_forked_worker() -> None:
     outcome = run(Job("sin(x)", at=("x=pi/4",), fmt="json", isolate=True))
     assert outcome.error is None
     assert json.loads(outcome.output)["derivatives"][0]["exact"] == "sqrt(2)/2"
+
+
+def _readme_blocks() -> list[str]:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    return [b for b in re.findall(r"```console\n(.*?)```", readme, flags=re.S) if " --at " in b]
+
+
+@pytest.mark.parametrize("block", _readme_blocks(), ids=lambda b: b.partition("\n")[0][:50])
+def test_readme_values_examples_are_real_output(
+    block: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shlex
+
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)  # examples/ is relative
+
+    command, _, shown = block.partition("\n")
+    args = shlex.split(command.removeprefix("$ chainrule "))
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for piece in shown.split("…\n"):  # an excerpt: each piece as printed
+        assert piece in result.stdout
+
+
+def test_readme_values_json_flag_is_real_output() -> None:
+    root = Path(__file__).resolve().parent.parent
+    chain = str(root / "examples" / "sigmoid20.chain")
+    data = json.loads(_cli("-f", chain, "--at", "x=0.5", "--json").stdout)
+    path = next(f for f in data["flags"] if f["scope"] == "path" and f["kind"] == "vanishing")
+    readme = (root / "README.md").read_text("utf-8")
+    assert f'"value": {path["value"]!r},\n "text": "{path["text"]}"' in readme
