@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 Edge = tuple[str, str]
 NICE = ("1", "2", "1/2", "3", "-1", "1/3", "5/2")  # points a learner can check by hand
 EXACT_MAX_NODES = 25  # a value at a point is shown exactly up to this size, else as a decimal
-TOLERANCE = mpmath.mpf(10) ** -10
+TOLERANCE = mpmath.mpf(10) ** -10  # a candidate matches the answer this closely
 WRITTEN_MAX_NODES = 200  # a path's product is named in the inputs up to this size
+EXACT_RATIO_MAX_NODES = 200  # a constant factor is cancelled exactly up to this size
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def diagnose(
                 return candidate.mistakes
     scale = _scale(sample)
     if scale is not None and chain.result is not None:
+        scale = _exact_ratio(answer, chain.result) or scale
         return (Mistake("constant_factor", (), chain.result, answer, scale=scale),)
     return (_disagree(derivation, chain, sample, answer),)
 
@@ -217,6 +219,14 @@ def _matches(candidate: _Candidate, table: _Table) -> bool:
     return True
 
 
+def _exact_ratio(answer: sympy.Expr, truth: sympy.Expr) -> sympy.Expr | None:
+    """answer/truth as an exact number (999999/2000000), where sympy cancels it to one."""
+    if tree_size(answer) + tree_size(truth) > EXACT_RATIO_MAX_NODES:
+        return None
+    ratio = sympy.cancel(answer / truth)
+    return ratio if ratio.is_number and ratio.is_finite and tree_size(ratio) <= 9 else None
+
+
 def _split(
     factors: tuple[sympy.Symbol, sympy.Symbol], paths: Sequence[Path], values: list[list[Any]]
 ) -> Any:
@@ -243,14 +253,14 @@ def _scale(sample: Sample) -> sympy.Expr | None:
     if any(not _close(r, k) for r in ratios) or any(_close(k, c) for c in (0, 1, -1)):
         return None
     exact = sympy.Rational(mpmath.nstr(k, 20)).limit_denominator(1000)
-    return exact if _close(mpmath.mpf(exact.p) / exact.q, k) else sympy.Float(k, 6)
+    return exact if _close(mpmath.mpf(exact.p) / exact.q, k) else _decimal(k, 12)
 
 
 def _disagree(
     derivation: Derivation, chain: ChainRule, sample: Sample, answer: sympy.Expr
 ) -> Mistake:
     """A point where the answer differs from the derivative, nice values first."""
-    from chainrule.check.answer import derivative_at  # answer imports this module
+    from chainrule.check.answer import close, derivative_at  # answer imports this module
 
     truth = chain.result
     inputs = derivation.graph.inputs
@@ -262,19 +272,12 @@ def _disagree(
             if numeric is None:  # the function itself has no value here
                 continue
             t, a = derivative_at(derivation, chain, numeric), _value(answer, numeric)
-        if t is None or (a is not None and _close(a, t)):
+        if t is None or (a is not None and close(a, t)):
             continue
         at = tuple((s.name, exact) for s in inputs)
         got = None if a is None else _shown(answer, point, a)
         return Mistake("disagree", (), _shown(truth, point, t), got, at)
-    where = next(
-        (
-            i
-            for i, (t, a) in enumerate(zip(sample.truth, sample.answer, strict=True))
-            if a is None or not _close(a, t)
-        ),
-        None,
-    )
+    where = sample.disagreement()
     if where is None:  # no point with real values: only the symbolic comparison said so
         return Mistake("disagree", (), truth, answer)
     env = sample.envs[where]

@@ -248,3 +248,14 @@ def test_check_answer_is_exported_lazily() -> None:
     from chainrule import api
 
     assert chainrule.check_answer is api.check_answer and "check_answer" in chainrule.__all__
+
+
+def test_a_constant_factor_is_exact_even_when_it_is_no_simple_fraction() -> None:
+    assert only("x^2/3", "0.333333*x").scale == sympy.Rational(999999, 2000000)
+    assert only("x^2", "sqrt(2)*2*x").scale == sympy.sqrt(2)
+
+
+def test_an_answer_off_by_a_hair_is_wrong() -> None:
+    m = only("x^2", "2x + 10^-15")
+    assert (m.kind, m.at) == ("disagree", (("x", 1),))
+    assert m.got - m.expected == sympy.Rational(1, 10**15)
