@@ -134,8 +134,8 @@ def point_text(style: Style, step: Values) -> str:
 
 def tables(style: Style, step: Values) -> list[ValueTable]:
     """The step's tables, in order: forward pass, local factors, upstream gradients (of the
-    intermediates: those of the inputs are the derivatives), derivatives with their paths where
-    a variable has several.  Empty tables are left out.
+    intermediates: those of the variables are the derivatives), derivatives with their paths
+    where a variable has several.  Empty tables are left out.
 
     Args:
         style: the format's style.
@@ -170,7 +170,8 @@ def tables(style: Style, step: Values) -> list[ValueTable]:
         )
         for of, wrt, number in step.factors
     ]
-    inputs = {name for name, _ in step.point}
+    # An input's upstream gradient is its derivative (below), as is a variable's that is absent.
+    inputs = {name for name, _ in step.point} | {wrt for wrt, _ in step.derivatives}
     adjoint_flags = {f.nodes: f for f in step.flags if f.scope == "adjoint"}
     upstream = [
         row(n.adjoint(wrt), number, adjoint_flags.get((of, wrt)))
