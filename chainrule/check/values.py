@@ -109,7 +109,7 @@ def _resolve(derivation: Derivation, point: Mapping[str, sympy.Expr]) -> dict[st
     for name, value in point.items():
         match = _match(derivation, name)
         if match is not None:
-            given[match] = sympy.sympify(value) if isinstance(value, int) else value
+            given[match] = sympy.Integer(value) if isinstance(value, int) else value
     missing = [n for n in derivation.graph.input_names if n not in given]
     if missing:
         which = ", ".join(missing)
@@ -188,9 +188,11 @@ class _Evaluator:
         why = self._kink(derivative)
         if not why:
             try:
-                return self._value(derivative, True)
+                value = evaluate(derivative, self.env)
             except UndefinedError:
                 why = "pole"
+            else:
+                return self._number(value, self._exact(derivative, value))
         self.flags.append(Flag("undefined", "factor", (of, wrt), why=why))
         return Number(None)
 
@@ -218,7 +220,10 @@ class _Evaluator:
         exact value (or None)."""
         if not defined:
             return Number(None), None, None
-        value = evaluate(expr, self.env)
+        try:
+            value = evaluate(expr, self.env)
+        except UndefinedError:  # built on a factor without a value: none either
+            return Number(None), None, None
         exact = self._exact(expr, value)
         return self._number(value, exact), value, exact
 
@@ -277,17 +282,24 @@ class _Evaluator:
                 )
             ]
             if any(self._zero(r.lhs - r.rhs) for r in relations):
-                branches = [evaluate(b, self.env) for b, _ in piecewise.args]
-                if max(branches) - min(branches) > 10**-DIGITS * max(
-                    1, max(abs(b) for b in branches)
-                ):
+                # On a boundary: a corner unless every branch gives the same slope here.
+                try:
+                    branches = [evaluate(b, self.env) for b, _ in piecewise.args]
+                except UndefinedError:
+                    return "kink"
+                scale = max(1, max(abs(b) for b in branches))
+                if max(branches) - min(branches) > mpmath.mpf(10) ** -DIGITS * scale:
                     return "kink"
         return ""
 
     def _zero(self, expr: sympy.Expr) -> bool:
-        exact = self._exact(expr, 0) if expr.free_symbols <= set(self.exact) else None
-        if exact is not None:
-            return bool(exact == 0)
+        """Whether ``expr`` is 0 here: exactly, where the point is exact, else to within the
+        working precision."""
+        symbols = expr.free_symbols
+        if symbols <= set(self.exact):
+            exact = expr.xreplace({s: self.exact[s] for s in symbols})
+            if exact.is_zero is not None:
+                return bool(exact.is_zero)
         try:
             return bool(abs(evaluate(expr, self.env)) < mpmath.mpf(10) ** -(DIGITS - 2))
         except UndefinedError:

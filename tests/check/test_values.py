@@ -219,3 +219,33 @@ def test_a_1000_layer_chain_at_a_point_needs_no_recursion() -> None:
         expected *= math.cos(u)
         u = math.sin(u)
     assert _f(step.derivatives[0][1]) == pytest.approx(expected, rel=1e-9)
+
+
+def test_a_corner_is_found_exactly_where_decimals_would_miss_it() -> None:
+    # 0.3·1.5 − 0.45 is 0 exactly; in binary floating point it is not
+    step = _values("relu(0.3*x - 0.45)", "x=1.5")
+    assert [f.why for f in step.flags if f.kind == "undefined"] == ["kink"]
+    assert _f(_values("relu(0.3*x - 0.45)", "x=1.6").derivatives[0][1]) == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("sin(x^2)*exp(-x)", "x=0.7"),
+        ("x^x", "x=1/3"),
+        ("log(1 + x^2)/sqrt(x)", "x=2"),
+        ("tanh(w*x + b)^2", "w=-0.5, x=2, b=0.25"),
+        ("softplus(a*b) + sigmoid(a - b)", "a=e, b=pi"),
+        ("atan(x/y)", "x=1, y=sqrt(3)"),
+    ],
+)
+def test_derivatives_equal_sympy_diff_at_the_point(text: str, at: str) -> None:
+    d = derive(text, "all", at=at)
+    step = d.steps[-1]
+    assert isinstance(step, Values)
+    point = {d.graph.symbols[name]: n.exact for name, n in step.point}
+    assert d.expression is not None
+    expression = d.expression.doit()
+    for wrt, number in step.derivatives:
+        oracle = sympy.diff(expression, d.graph.symbols[wrt]).subs(point).evalf(40)
+        assert abs(float(number.decimal - oracle)) < 1e-25 * max(1, abs(float(oracle)))  # type: ignore[operator]
