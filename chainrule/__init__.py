@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from chainrule.api import check_answer as check_answer
     from chainrule.api import derive as derive
+    from chainrule.api import parse_points as parse_points
     from chainrule.api import simplify as simplify
     from chainrule.calculus.decompose import decompose as decompose
     from chainrule.calculus.engine import differentiate as differentiate
@@ -31,6 +32,7 @@ _LAZY = {
     "derive": "chainrule.api",
     "simplify": "chainrule.api",
     "check_answer": "chainrule.api",
+    "parse_points": "chainrule.api",
     "parse": "chainrule.read.program",
     "decompose": "chainrule.calculus.decompose",
     "differentiate": "chainrule.calculus.engine",
@@ -40,6 +42,7 @@ __all__ = [
     "derive",
     "simplify",
     "check_answer",
+    "parse_points",
     "parse",
     "decompose",
     "differentiate",

@@ -109,6 +109,28 @@ def parse_points(at: Point) -> dict[str, sympy.Expr]:
     return out
 
 
+def values_at(derivation: Derivation, at: Point) -> Derivation:
+    """A derivation you already have, with its values at a point added as its last step.
+
+    Args:
+        derivation: from ``derive`` (or ``simplify``), without a ``Values`` step.
+        at: the point, as for ``parse_points``.
+
+    Returns:
+        A copy ending in ``model.Values``; a note for each name that is not an input.
+
+    Raises:
+        ParseError, MathError: the point does not read (see ``parse_points``).
+        VariableError: an input without a value.
+        MathError: an intermediate without a real value at the point.
+
+    >>> d = values_at(derive("x*sin(x)"), "x=pi/2")
+    >>> d.steps[-1].derivatives[0][1].exact
+    1
+    """
+    return with_values(derivation, parse_points(at))
+
+
 def simplify(derivation: Derivation) -> Derivation:
     """Look for a simpler equal form of each result; cross-check any form it finds.
 
