@@ -216,8 +216,8 @@ def _in_inputs(expr: sympy.Expr, derivation: Derivation, answer: str) -> sympy.E
     written = Written(graph)
     mapping: dict[Any, Any] = {}
     for s in sorted(expr.free_symbols, key=str):
-        if s.name in inputs or s.name == derivation.wrt[0]:
-            continue
+        if s.name in inputs or (s.name == derivation.wrt[0] and s.name not in named):
+            continue  # an input, or a variable the expression lacks (its derivative is 0)
         if s.name not in named:
             known = ", ".join(map(typed_name, graph.input_names)) or "none"
             raise VariableError(

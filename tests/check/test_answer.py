@@ -259,3 +259,9 @@ def test_an_answer_off_by_a_hair_is_wrong() -> None:
     m = only("x^2", "2x + 10^-15")
     assert (m.kind, m.at) == ("disagree", (("x", 1),))
     assert m.got - m.expected == sympy.Rational(1, 10**15)
+
+
+def test_an_answer_for_a_named_intermediate_may_use_its_name() -> None:
+    v = verdict("h = sigmoid(a); L = h^2", "2h", "h")
+    assert v.correct and v.how == "symbolic"
+    assert only("h = sigmoid(a); L = h^2", "h", "h").kind == "constant_factor"
