@@ -376,13 +376,14 @@ class Mistake:
     """One thing wrong with a learner's answer, as data (``render.verdict`` words it).
 
     ``kind``: inner_forgotten, missing_path, product_of_derivatives, sign, constant_factor,
-    wrong_point, power_not_reduced or disagree.  ``factor`` names where: (of, wrt) for a local
-    factor, the nodes of a path, or () for the whole derivative.  ``expected`` and ``got`` are
-    that factor as it is (in intermediates) and as the answer has it; for a path or the whole
-    derivative, in the inputs; for ``disagree``, the two values at the point ``at``.
-    ``wrong_point``: the factor was taken at ``at`` instead of ``correct_at``;
-    ``constant_factor``: answer = scale × the derivative.  ``got`` is None where the answer
-    has no real value.
+    wrong_point, wrong_order, power_not_reduced or disagree.  ``factor`` names where: (of,
+    wrt) for a local factor, the nodes of a path, or () for the whole derivative.
+    ``expected`` and ``got`` are that factor as it is (in intermediates) and as the answer has
+    it; for a path or the whole derivative, in the inputs; for ``disagree``, the two values at
+    the point ``at``.  ``wrong_point``: the factor was taken at ``at`` instead of
+    ``correct_at``; ``constant_factor``: answer = scale × the derivative; ``wrong_order``: the
+    answer is the derivative of ``got`` (the functions swapped), not of ``expected``.  ``got``
+    is None where the answer has no real value.
     """
 
     kind: str

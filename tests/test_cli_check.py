@@ -176,7 +176,7 @@ def test_readme_mistake_table_is_real_output(cli, text: str, answer: str, first:
 
 
 def test_the_readme_shows_every_check_example() -> None:
-    assert len(_check_examples()) == 3 and len(ROWS) == 7
+    assert len(_check_examples()) == 3 and len(ROWS) == 8
 
 
 @pytest.mark.parametrize(

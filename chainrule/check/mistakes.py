@@ -127,6 +127,17 @@ def _candidates(
                 yield _Candidate(
                     (Mistake("wrong_point", edge, f, wrong, at, right),), {edge: wrong}
                 )
+    # The composition taken in the wrong order: sin(x²) differentiated as sin(x)².
+    if len(paths) == 1 and len(paths[0].nodes) == 3:
+        out, mid, var = paths[0].nodes
+        outer, inner = paths[0].factors
+        u, x = symbol[mid], symbol[var]
+        if inner.free_symbols <= {x} and nodes[out].value.free_symbols == {u}:
+            first = nodes[out].value.xreplace({u: x})  # the outer function, taken first
+            swapped = nodes[mid].value.xreplace({x: first})
+            replaced = {(out, mid): outer.xreplace({u: x}), (mid, var): inner.xreplace({x: first})}
+            whole_input = _written(symbol[out], written)
+            yield _Candidate((Mistake("wrong_order", (), whole_input, swapped),), replaced)
     # The power rule's exponent not lowered: d/du u³ taken as 3u³.
     for edge, f in edges.items():
         wrong = _unreduced(nodes[edge[0]].value, symbol[edge[1]])
@@ -193,30 +204,37 @@ class _Table:
 
 
 def _matches(candidate: _Candidate, table: _Table) -> bool:
-    paths, sample = table.paths, table.sample
-    for point, got in enumerate(sample.answer):
-        if got is None:
-            return False
-        if candidate.split is not None:
-            if not _close(_split(candidate.split, paths, table.factors(point)), got):
-                return False
+    """Whether the candidate has the answer's value at every point: both the same number, or
+    both no real value (2·ln(x)/x for the derivative of ln(x)² at x < 0); at two points at
+    least."""
+    both = 0
+    for point, got in enumerate(table.sample.answer):
+        value = _candidate_value(candidate, table, point)
+        if got is None and value is None:
             continue
-        total = mpmath.mpf(0)
-        for j, (path, values) in enumerate(zip(paths, table.factors(point), strict=True)):
-            scale = candidate.scales.get(j, 1)
-            if scale == 0:
-                continue
-            product = mpmath.mpf(scale)
-            for i, v in enumerate(values):
-                used = candidate.factors.get((path.nodes[i], path.nodes[i + 1]))
-                v = v if used is None else table.value(point, used)
-                if v is None:
-                    return False
-                product *= v
-            total += product
-        if not _close(total, got):
+        if got is None or value is None or not _close(value, got):
             return False
-    return True
+        both += 1
+    return both >= 2
+
+
+def _candidate_value(candidate: _Candidate, table: _Table, point: int) -> Any:
+    if candidate.split is not None:
+        return _split(candidate.split, table.paths, table.factors(point))
+    total = mpmath.mpf(0)
+    for j, (path, values) in enumerate(zip(table.paths, table.factors(point), strict=True)):
+        scale = candidate.scales.get(j, 1)
+        if scale == 0:
+            continue
+        product = mpmath.mpf(scale)
+        for i, v in enumerate(values):
+            used = candidate.factors.get((path.nodes[i], path.nodes[i + 1]))
+            v = v if used is None else table.value(point, used)
+            if v is None:
+                return None
+            product *= v
+        total += product
+    return total
 
 
 def _exact_ratio(answer: sympy.Expr, truth: sympy.Expr) -> sympy.Expr | None:
@@ -235,7 +253,7 @@ def _split(
     derivative = dict.fromkeys((f.name for f in factors), mpmath.mpf(0))
     for path, row in zip(paths, values, strict=True):
         if any(v is None for v in row[1:]):
-            return mpmath.nan
+            return None
         derivative[path.nodes[1]] += mpmath.fprod(row[1:])
     return mpmath.fprod(derivative.values())
 

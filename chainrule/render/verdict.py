@@ -110,6 +110,14 @@ def mistakes_text(n: Notation, mistakes: Sequence[Mistake]) -> list[Piece]:
             (False, "the product rule gives "),
             (True, _expr(n, first.expected)),
         ]
+    if kind == "wrong_order":
+        return [
+            (False, "the functions are composed in the wrong order: your answer is the "),
+            (False, "derivative of "),
+            (True, _expr(n, first.got)),
+            (False, ", not of "),
+            (True, _expr(n, first.expected)),
+        ]
     if kind == "constant_factor":
         return [
             (False, "a constant factor off: your answer is "),

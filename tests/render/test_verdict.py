@@ -50,6 +50,8 @@ def right() -> Derivation:
          "derivative"),
         ("sin(x^2)", "cos(x)*2x", "you took dy/du = cos(u) at u = x instead of at u = x²: the "
          "outer derivative is evaluated at the inner function"),
+        ("sin(x^2)", "2 sin(x) cos(x)", "the functions are composed in the wrong order: your "
+         "answer is the derivative of sin(x)², not of sin(x²)"),
         ("(x^2+1)^3", "3(x^2+1)^3*2x", "the power rule lowers the exponent by one: dy/du = 3u², "
          "not 3u³"),
         ("sin(x^2)", "x^2", "at x = 1 your answer is 1 but the derivative is 2cos(1) (about "
