@@ -95,11 +95,11 @@ def mistakes_text(n: Notation, mistakes: Sequence[Mistake]) -> list[Piece]:
     if kind == "sign":
         if not first.factor:
             return [(False, "a sign error: your answer is the negative of the derivative")]
-        where = _where(n, first.factor)
+        path = len(first.factor) > 2
         return [
-            (False, "a sign error in "),
-            (True, where),
-            (False, ": it is "),
+            (False, "a sign error on the path " if path else "a sign error in "),
+            (True, _where(n, first.factor)),
+            (False, ": it contributes " if path else ": it is "),
             (True, _expr(n, first.expected)),
             (False, ", not "),
             (True, _expr(n, first.got)),
@@ -168,8 +168,6 @@ def mark(n: Notation, factor: Sequence[str]) -> str:
                 return n.text("missing from your answer")
             if m.kind == "missing_path":
                 return n.text("left out of your answer")
-            if m.kind == "sign" and len(m.factor) > 2:
-                return n.text("its sign is flipped in your answer")
             if m.kind == "wrong_point":
                 return (
                     n.text("your answer took it at ")

@@ -44,6 +44,8 @@ def right() -> Derivation:
          "(the derivative sums every path from x to y)"),
         ("x*sin(x)", "cos(x)", "a product's derivative is not the product of its factors' "
          "derivatives: the product rule gives x·cos(x) + sin(x)"),
+        ("x/(1+x)", "1/(1+x) + x/(1+x)^2", "a sign error on the path y → u → x: it "
+         "contributes −x/(x + 1)², not x/(x + 1)²"),
         ("cos(x^2)", "2x sin(x^2)", "a sign error in dy/du: it is −sin(u), not sin(u)"),
         ("sin(x^2)", "-2x cos(x^2)", "a sign error: your answer is the negative of the derivative"),
         ("sin(x^2)", "x cos(x^2)", "a constant factor off: your answer is 1/2 times the "
