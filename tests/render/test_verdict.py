@@ -122,3 +122,16 @@ def test_a_verdict_document_compiles(tmp_path: Path) -> None:
         timeout=120,
     )
     assert (tmp_path / "v.pdf").stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    ("answer", "note"),
+    [
+        ("1/(1+x)", "on the path y → u → x, left out of your answer"),
+        ("1/(1+x) + x/(1+x)^2", "on the path y → u → x, its sign is flipped in your answer"),
+    ],
+)
+def test_a_path_is_marked_at_its_first_factor(answer: str, note: str) -> None:
+    d = check_answer("x/(1+x)", answer)
+    n = Notation(d)
+    assert (mark(n, ("y", "u")), mark(n, ("y", "x")), mark(n, ("u", "x"))) == (note, "", "")
