@@ -9,7 +9,8 @@ The library API is three calls in one direction::
 
 ``derive`` parses, decomposes, applies the chain rule and cross-checks the result;
 ``simplify`` adds a checked ``simplified`` form of each result where sympy finds a shorter one;
-``check_answer`` judges a learner's derivative (a ``Verdict`` first among the steps).
+``check_answer`` judges a learner's derivative (a ``Verdict`` first among the steps);
+``gradcheck`` compares each derivative with a finite difference (a ``GradCheck`` last).
 Importing this package is cheap: sympy is loaded on first use, and neither click nor rich ever is.
 """
 
@@ -22,6 +23,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from chainrule.api import check_answer as check_answer
     from chainrule.api import derive as derive
+    from chainrule.api import gradcheck as gradcheck
     from chainrule.api import parse_points as parse_points
     from chainrule.api import simplify as simplify
     from chainrule.calculus.decompose import decompose as decompose
@@ -33,6 +35,7 @@ _LAZY = {
     "simplify": "chainrule.api",
     "check_answer": "chainrule.api",
     "parse_points": "chainrule.api",
+    "gradcheck": "chainrule.api",
     "parse": "chainrule.read.program",
     "decompose": "chainrule.calculus.decompose",
     "differentiate": "chainrule.calculus.engine",
@@ -43,6 +46,7 @@ __all__ = [
     "simplify",
     "check_answer",
     "parse_points",
+    "gradcheck",
     "parse",
     "decompose",
     "differentiate",

@@ -20,6 +20,7 @@ from chainrule.calculus.point import point_values, real_number
 from chainrule.calculus.simplify import simplify_results
 from chainrule.calculus.written import Written
 from chainrule.check.answer import judge
+from chainrule.check.gradcheck import POINTS, with_gradcheck
 from chainrule.check.values import with_values
 from chainrule.check.verify import verify
 from chainrule.errors import ChainruleError, LimitError, ParseError, VariableError
@@ -129,6 +130,51 @@ def values_at(derivation: Derivation, at: Point) -> Derivation:
     1
     """
     return with_values(derivation, parse_points(at))
+
+
+def gradcheck(
+    text: str,
+    wrt: Sequence[str] | str | None = None,
+    *,
+    of: str | None = None,
+    syntax: str = "auto",
+    functions: Iterable[str] = (),
+    real: bool = True,
+    at: Point | None = None,
+    points: int = POINTS,
+    seed: int = 0,
+) -> Derivation:
+    """Derive ``text`` and compare each derivative with a central finite difference.
+
+    The derivation is not cross-checked first (the gradient check is the check, and says
+    what disagrees instead of stopping): see ``check.gradcheck``.
+
+    Args:
+        text, of, syntax, functions, real: as for ``derive``.
+        wrt: the variables; None for every input (not only the only one).
+        at: a point (see ``parse_points``); None for ``points`` random points.
+        points: how many random points (without ``at``).
+        seed: the random points are the same for the same seed.
+
+    Returns:
+        The derivation ending in a ``GradCheck`` step (``agree``, and an entry per variable
+        and point: ``symbolic``, ``numeric``, ``relative_error``, ``ok``).
+
+    Raises:
+        ParseError, ProgramError, VariableError, LimitError: bad input (exit code 2), a
+            point that does not read or lacks a variable's value too (``option`` "at").
+        MathError: no values (abstract functions), or none at the point ``at``.
+
+    >>> check = gradcheck("x*sin(x)", at="x=pi/2").steps[-1]
+    >>> check.agree, float(check.entries[0].numeric)
+    (True, 1.0)
+    """
+    point = None if at is None else parse_points(at)
+    options: dict[str, Any] = {"of": of, "syntax": syntax, "functions": functions, "real": real}
+    derivation = derive(text, "all" if wrt is None else wrt, check=False, **options)
+    if not derivation.wrt:  # no variables at all: the derivative by x, which is 0
+        derivation = derive(text, check=False, **options)
+    return with_gradcheck(derivation, None if point is None else [point], count=points, seed=seed)
 
 
 def simplify(derivation: Derivation) -> Derivation:

@@ -484,12 +484,56 @@ class Values(Step):
 
 
 @dataclass(frozen=True)
+class GradEntry:
+    """One derivative at one point against its central finite difference (``check.gradcheck``).
+
+    ``symbolic`` is the derivation's value (``form``: "backprop", its reverse pass; "result"
+    or "simplified", that form in the inputs, when it is the one that agrees least),
+    ``numeric`` the difference quotient, ``relative_error`` |symbolic − numeric| over the
+    larger.  ``ok`` is None when they could not be compared, ``why`` saying so: "no_value"
+    (no derivative there: a corner or a pole), "unsettled" (the difference quotient does not
+    settle: ill-conditioned) or "undefined_nearby" (the function has no value a step away).
+    """
+
+    wrt: str
+    point: tuple[tuple[str, Number], ...]
+    symbolic: sympy.Float | None
+    numeric: sympy.Float | None
+    relative_error: sympy.Float | None
+    ok: bool | None
+    why: str = ""
+    form: str = "backprop"
+
+
+@dataclass(frozen=True)
+class GradCheck(Step):
+    """Every derivative compared with a finite difference, at given points or at random ones
+    (``random``: drawn with ``seed``, ``skipped`` of them passed over where a value was
+    missing).  Made by ``check.gradcheck``; last of the steps.
+    """
+
+    title: ClassVar[str] = "Gradient check"
+
+    entries: tuple[GradEntry, ...]
+    tolerance: sympy.Float
+    random: bool = False
+    seed: int | None = None
+    skipped: int = 0
+
+    @property
+    def agree(self) -> bool:
+        """No derivative disagrees with its finite difference."""
+        return all(e.ok is not False for e in self.entries)
+
+
+@dataclass(frozen=True)
 class Derivation:
     """Everything a renderer needs: the graph, the chosen variables and the steps in order.
 
     Steps come in this order: one Decomposition, the LocalDerivatives (output side first),
     the Adjoints in reverse-pass order, then one ChainRule per variable in ``wrt`` order, and
-    with a point (``api.derive(at=…)``) one Values step last.
+    with a point (``api.derive(at=…)``) one Values step last; a gradient check
+    (``api.gradcheck``) ends in a GradCheck step.
     """
 
     graph: Graph

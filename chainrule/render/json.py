@@ -24,12 +24,14 @@ from chainrule.model import (
     ChainRule,
     Decomposition,
     Derivation,
+    GradCheck,
     LocalDerivative,
     Values,
     Verdict,
 )
 from chainrule.render.base import Renderer
 from chainrule.render.errors import SCHEMA
+from chainrule.render.gradcheck import json_gradcheck
 from chainrule.render.notation import Notation, uses_partial
 from chainrule.render.notes import note_text
 from chainrule.render.printers.python import python_names, to_python
@@ -125,6 +127,9 @@ class JsonRenderer(Renderer[dict[str, Any], str]):
     def _render_Values(self, step: Values, out: dict[str, Any]) -> None:
         texts = flag_texts(Style(Notation(self.d)), step)
         json_values(step, out, self._name, self._py, texts)
+
+    def _render_GradCheck(self, step: GradCheck, out: dict[str, Any]) -> None:
+        json_gradcheck(step, out, self._name, self._py)
 
     def _render_ChainRule(self, step: ChainRule, out: dict[str, Any]) -> None:
         entry: dict[str, Any] = {

@@ -33,6 +33,7 @@ from chainrule.model import (
     ChainRule,
     Decomposition,
     Derivation,
+    GradCheck,
     LocalDerivative,
     Values,
     Verdict,
@@ -45,6 +46,7 @@ from chainrule.render.equations import (
     heading_parts,
     local_equation,
 )
+from chainrule.render.gradcheck import latex_lines as gradcheck_lines
 from chainrule.render.latex_text import latex_text
 from chainrule.render.latex_width import balance, scan_latex, tex_width
 from chainrule.render.notation import Notation
@@ -324,6 +326,9 @@ class LatexRenderer(Renderer[str, str]):
 
     def _render_Values(self, step: Values) -> Sequence[str | Equation]:
         return latex_tables(self.n, step)
+
+    def _render_GradCheck(self, step: GradCheck) -> Sequence[str | Equation]:
+        return gradcheck_lines(self.n, step)
 
     def _render_ChainRule(self, step: ChainRule) -> Sequence[str | Equation]:
         layout = chain_rule_layout(self.n, step)

@@ -39,8 +39,9 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from chainrule.model import ChainRule, Decomposition, Derivation, Values, Verdict
+from chainrule.model import ChainRule, Decomposition, Derivation, GradCheck, Values, Verdict
 from chainrule.render.equations import chain_rule_layout, heading
+from chainrule.render.gradcheck import markdown_lines as gradcheck_lines
 from chainrule.render.latex import LatexNotation, LatexRenderer, equation_lines, join_lines
 from chainrule.render.notation import Notation
 from chainrule.render.notes import derivation_notes, note_text
@@ -122,6 +123,9 @@ class MarkdownRenderer(LatexRenderer):
 
     def _render_Values(self, step: Values) -> Prose:
         return Prose(markdown_lines(self.n, step))
+
+    def _render_GradCheck(self, step: GradCheck) -> Prose:
+        return Prose(gradcheck_lines(self.n, step))
 
     def _render_ChainRule(self, step: ChainRule) -> Prose:
         layout = chain_rule_layout(self.n, step)

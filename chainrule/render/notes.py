@@ -79,6 +79,15 @@ WORDING = {
     "symbolic_undecided": "not confirmed: sympy cannot compare these forms",
     # check.values
     "unused_value": "{name} is not a variable here: its value is not used",
+    # check.gradcheck
+    "gradcheck_skipped": (
+        "{count} random points passed over: the function or a derivative has no value there "
+        "(a pole, a corner), or its difference quotient does not settle"
+    ),
+    "gradcheck_nothing": (
+        "nothing was compared: no derivative has a value, or a difference quotient that "
+        "settles, at the point"
+    ),
     # runner
     "simplify_timeout": (
         "simplification ran out of time; the result shown is exact but unsimplified"

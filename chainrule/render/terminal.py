@@ -49,6 +49,7 @@ from chainrule.model import (
     ChainRule,
     Decomposition,
     Derivation,
+    GradCheck,
     LocalDerivative,
     Step,
     Values,
@@ -61,6 +62,9 @@ from chainrule.render.equations import (
     heading,
     local_equation,
 )
+from chainrule.render.gradcheck import HEAD as GRAD_HEAD
+from chainrule.render.gradcheck import tables as grad_tables
+from chainrule.render.gradcheck import verdict_lines as grad_verdict
 from chainrule.render.notation import Notation
 from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.rows import EXPR, FACTOR, NOTE, OP, RESULT, SYMBOL, Equation, Part, Row
@@ -275,6 +279,9 @@ class RichRenderer(Renderer[RenderableType, RenderableType]):
     def _render_Values(self, step: Values) -> RenderableType:
         return _values(self.n, step)
 
+    def _render_GradCheck(self, step: GradCheck) -> RenderableType:
+        return _gradcheck(self.n, step)
+
     def _render_ChainRule(self, step: ChainRule) -> RenderableType:
         layout = chain_rule_layout(self.n, step)
         out: list[RenderableType] = []
@@ -323,6 +330,30 @@ def _values(n: Notation, step: Values) -> RenderableType:
         word, _, rest = line.partition(": ")
         kind = "sigmoid" if word.startswith("σ") else word.split()[0]
         out.append(Text.assemble((word + ": ", FLAG_STYLES.get(kind, "")), sanitize(rest)))
+    return Group(*out)
+
+
+def _gradcheck(n: Notation, step: GradCheck) -> RenderableType:
+    """A table per point (agreement in green, a disagreement in red), then the verdict."""
+    style = Style(n)
+    out: list[RenderableType] = []
+    for part in grad_tables(style, step):
+        table = Table(box=box.SIMPLE_HEAD, header_style="dim", show_edge=False, pad_edge=False)
+        for i, head in enumerate(GRAD_HEAD):
+            table.add_column(head, no_wrap=True, justify="right" if 0 < i < 4 else "left")
+        for row in part.rows:
+            mark = {True: "green", False: "bold red", None: "yellow"}[row.ok]
+            cells = [row.symbolic or NONE, row.numeric or NONE, row.error or NONE]
+            table.add_row(
+                Text(sanitize(row.label), style=LHS_STYLE),
+                *(Text(sanitize(c)) for c in cells),
+                Text(sanitize(row.status), style=mark),
+            )
+        out += [Text(sanitize(part.title), style="italic"), table]
+    for line in grad_verdict(style, step):
+        word, colon, rest = line.partition(": ")
+        mark = "bold green" if word == "agree" else "bold red" if word == "disagree" else ""
+        out.append(Text.assemble((word + colon, mark), sanitize(rest)))
     return Group(*out)
 
 

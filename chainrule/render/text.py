@@ -30,6 +30,7 @@ from chainrule.model import (
     ChainRule,
     Decomposition,
     Derivation,
+    GradCheck,
     LocalDerivative,
     Values,
     Verdict,
@@ -41,6 +42,7 @@ from chainrule.render.equations import (
     heading,
     local_equation,
 )
+from chainrule.render.gradcheck import text_lines as gradcheck_lines
 from chainrule.render.notation import Notation
 from chainrule.render.notes import derivation_notes, note_text
 from chainrule.render.rows import Equation
@@ -107,6 +109,9 @@ class TextRenderer(Renderer[str, str]):
 
     def _render_Values(self, step: Values) -> list[str]:
         return text_lines(self.n, step, INDENT)
+
+    def _render_GradCheck(self, step: GradCheck) -> list[str]:
+        return gradcheck_lines(self.n, step, INDENT)
 
     def _render_ChainRule(self, step: ChainRule) -> list[str]:
         layout = chain_rule_layout(self.n, step)

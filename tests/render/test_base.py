@@ -19,12 +19,14 @@ from chainrule.model import (
     ChainRule,
     Decomposition,
     Derivation,
+    GradCheck,
     LocalDerivative,
     Mistake,
     Step,
     Values,
     Verdict,
 )
+from chainrule.check.gradcheck import gradcheck
 from chainrule.render import FORMATS, render
 from chainrule.render.base import Renderer
 from chainrule.render.json import render_json
@@ -62,6 +64,7 @@ def _samples(d: Derivation) -> dict[type[Step], Step]:
         ChainRule: d.chain_rules[0],
         Values: example("program_W1_at").steps[-1],
         Verdict: Verdict("W1", "x", sympy.Symbol("x"), False, "numeric", (Mistake("sign"),)),
+        GradCheck: gradcheck(d, [dict.fromkeys(d.graph.input_names, sympy.Rational(1, 2))]),
     }
 
 
