@@ -14,6 +14,7 @@ import pytest
 import sympy
 
 import chainrule.render
+from chainrule.check.gradcheck import gradcheck
 from chainrule.model import (
     Adjoint,
     ChainRule,
@@ -26,7 +27,6 @@ from chainrule.model import (
     Values,
     Verdict,
 )
-from chainrule.check.gradcheck import gradcheck
 from chainrule.render import FORMATS, render
 from chainrule.render.base import Renderer
 from chainrule.render.json import render_json
