@@ -37,6 +37,10 @@ class Job:
     memory_mb: int = 1024  # address space of the worker
     isolate: bool = True  # run in a forked worker with hard limits (where fork exists)
     answer: str | None = None  # a learner's derivative to judge instead (``api.check_answer``)
+    # A gradient check instead (``api.gradcheck``): this many random points (or the point
+    # ``at``), drawn with ``seed``.
+    gradcheck: int | None = None
+    seed: int = 0
 
 
 class Said(NamedTuple):

@@ -43,6 +43,9 @@ def work(job: Job, send: Send) -> None:
     if job.answer is not None:
         check(job, send)
         return
+    if job.gradcheck is not None:
+        gradcheck(job, send)
+        return
     derivation = derive(
         job.text,
         job.wrt or None,
@@ -94,6 +97,48 @@ def check(job: Job, send: Send) -> None:
             "said": said(derivation.notes),
             "final": True,
             "status": int(not correct),
+        }
+    )
+
+
+def gradcheck(job: Job, send: Send) -> None:
+    """Compare each derivative of ``job.text`` with a finite difference; ``send`` the check,
+    rendered (only the check, but JSON carries the whole derivation), with ``status`` 1 when
+    a derivative disagrees.
+
+    Args:
+        job: what to check, where (``at``, or ``gradcheck`` random points and ``seed``), and
+            how to render it.
+        send: called once, with ``{"output", "said", "final", "status"}``.
+
+    Raises:
+        ChainruleError: bad input, a point that does not read, or a limit.
+    """
+    import dataclasses
+
+    from chainrule.api import gradcheck as check_gradients
+    from chainrule.model import GradCheck
+
+    assert job.gradcheck is not None
+    derivation = check_gradients(
+        job.text,
+        job.wrt or None,
+        of=job.of,
+        syntax=job.syntax,
+        functions=job.functions,
+        real=job.real,
+        at=job.at or None,
+        points=job.gradcheck,
+        seed=job.seed,
+    )
+    steps = [s for s in derivation.steps if isinstance(s, GradCheck)]
+    shown = derivation if job.fmt == "json" else dataclasses.replace(derivation, steps=tuple(steps))
+    send(
+        {
+            "output": render_output(shown, job),
+            "said": said(derivation.notes),
+            "final": True,
+            "status": int(not all(s.agree for s in steps)),
         }
     )
 
