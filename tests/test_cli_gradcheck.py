@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -189,3 +190,38 @@ def test_the_forked_worker_gives_the_same_answer() -> None:
     result = subprocess.run(args, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "  at x = π/2 ≈ 1.5708" in result.stdout
+
+
+# --- the README shows real output ---------------------------------------------------------------
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+SECTION = README.partition("### Gradient check\n")[2].partition("\n### ")[0]
+
+
+@pytest.mark.parametrize(
+    "block", re.findall(r"```console\n(.*?)```", SECTION, flags=re.S), ids=lambda b: b[:40]
+)
+def test_readme_gradcheck_examples_are_real_output(cli, block: str) -> None:
+    command, _, shown = block.partition("\n")
+    args = shlex.split(command.removeprefix("$ chainrule gradcheck "))
+    result = cli(*args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == shown
+
+
+def test_readme_gradcheck_json_and_numbers_are_real_output(cli) -> None:
+    (shown,) = re.findall(r"```json\n(.*?)\n```", SECTION, flags=re.S)
+    record = json.loads(cli(NETWORK, "--wrt", "W1", "--at", NETWORK_AT, "--json").stdout)
+    keys = ("gradcheck", "agree", "tolerance", "random", "seed", "skipped")
+    assert json.dumps({k: record[k] for k in keys}, ensure_ascii=False) == shown
+    chain = str(Path(__file__).resolve().parent.parent / "examples" / "sigmoid20.chain")
+    sigmoids = cli("-f", chain, "--at", "x=0.5").stdout
+    assert "1.1431×10⁻¹³   1.1431×10⁻¹³        2.2×10⁻²¹" in sigmoids
+    fast = cli("sin(e^((x + 2/3)^2 + 41))", "--at", "x=0.1").stdout
+    assert "4.6×10⁻²⁵⁰" in fast and "4.6×10⁻²⁵⁰" in SECTION
+
+
+@pytest.mark.usefixtures("sine_negated")
+def test_readme_disagreement_line_is_real_output(cli) -> None:
+    (shown,) = re.findall(r"```text\n(.*?)```", SECTION, flags=re.S)
+    assert shown in cli("sin(x^2)", "--at", "x=1", "--debug").stdout
