@@ -28,7 +28,7 @@ from chainrule.render.values import NONE, Style
 HEAD = ("derivative", "chain rule", "finite difference", "relative error", "")
 STATUS = {True: "ok", False: "DISAGREE", None: "not compared"}
 WHY = {
-    "no_value": "no derivative here",
+    "no_value": "the chain rule has no value here",
     "unsettled": "the difference quotient does not settle",
     "undefined_nearby": "no value a step away",
 }

@@ -19,7 +19,7 @@ from chainrule.check.gradcheck import gradcheck as check_gradients
 from chainrule.errors import ChainruleError, MathError, ParseError, VariableError
 from chainrule.model import Derivation, GradCheck, Term
 from tests.helpers import expression, program
-from tests.strategies import oracle_programs, oracle_terms
+from tests.strategies import ml_programs, oracle_programs, oracle_terms
 
 NETWORK = "a = W1*x + b1; h = sigmoid(a); z = W2*h + b2; L = (z - y)^2/2"
 NETWORK_AT = "x=1.5, W1=0.3, b1=-1, W2=0.8, b2=0.1, y=1"
@@ -59,6 +59,27 @@ def test_random_expressions_agree_with_their_finite_differences(term: Term) -> N
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(oracle_programs())
 def test_random_programs_agree_with_their_finite_differences(
+    lines: list[tuple[str, Term]],
+) -> None:
+    step = _checked(program(lines))
+    if step is None:
+        return
+    assert step.agree, [e for e in step.entries if e.ok is False]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(oracle_terms(2, activations=True))
+def test_random_activations_agree_with_their_finite_differences(term: Term) -> None:
+    # leaky_relu, elu, hardtanh with parameters: corners are passed over, never compared.
+    step = _checked(expression(term))
+    if step is None:
+        return
+    assert step.agree, [e for e in step.entries if e.ok is False]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ml_programs())
+def test_random_networks_agree_with_their_finite_differences(
     lines: list[tuple[str, Term]],
 ) -> None:
     step = _checked(program(lines))
