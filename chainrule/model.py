@@ -467,8 +467,9 @@ class Flag:
 class Values(Step):
     """The derivation's numbers at one point: the forward pass (``point`` for the inputs,
     ``forward`` for every intermediate), then the backward pass (each local factor as (of, wrt,
-    value), each upstream gradient as (of, wrt, value), each listed path's product as (wrt,
-    nodes, value), each derivative as (wrt, value)), and what they show (``flags``).  Made by
+    value), each upstream gradient as (of, wrt, value), each path's product as (wrt, nodes,
+    value): the listed paths, or a long chain's only one, each derivative as (wrt, value)),
+    and what they show (``flags``).  Made by
     ``check.values``; last of the steps.
     """
 

@@ -143,9 +143,12 @@ class _Evaluator:
         adjoints = {(a.of, a.wrt): self._adjoint(a, factors) for a in self.d.adjoints}
         paths, derivatives = [], []
         for chain in self.d.chain_rules:
-            for path in chain.paths or ():
-                edges = list(zip(path.nodes, path.nodes[1:], strict=False))
-                paths.append((chain.wrt, path.nodes, self._product([factors[e] for e in edges])))
+            listed = [p.nodes for p in chain.paths or ()]
+            if chain.paths is None:  # too many nodes to list: still one path in a long chain
+                listed = [p for p in [_only_path(chain.wrt, self.d.output, factors)] if p]
+            for nodes in listed:
+                edges = list(zip(nodes, nodes[1:], strict=False))
+                paths.append((chain.wrt, nodes, self._product([factors[e] for e in edges])))
             adjoint = adjoints.get((self.d.output, chain.wrt))
             defined = adjoint is None or adjoint.exists
             derivatives.append((chain.wrt, self._value(chain.in_intermediates, defined)))
@@ -324,10 +327,10 @@ class _Evaluator:
             kind = _size_kind(number)
             if kind and len(nodes) > 2:
                 self.flags.append(Flag(kind, "path", nodes, number))
-        listed = {wrt for wrt, _, _ in paths}
+        with_paths = {wrt for wrt, _, _ in paths}
         for wrt, number in derivatives:
             kind = _size_kind(number)
-            if kind and wrt not in listed:
+            if kind and wrt not in with_paths:
                 self.flags.append(Flag(kind, "derivative", (wrt,), number))
         by_name = {node.name: node for node in self.d.graph.nodes}
         seen: set[tuple[Key, ...]] = set()  # paths through the same σ′ factors: the first
@@ -340,6 +343,21 @@ class _Evaluator:
                 product = self._product(sig)
                 shown = tuple((of, wrt, factors[(of, wrt)]) for of, wrt in through)
                 self.flags.append(Flag("sigmoid", "path", nodes, product, len(sig), shown))
+
+
+def _only_path(wrt: str, output: str, factors: dict[Key, Number]) -> tuple[str, ...] | None:
+    """The nodes from ``output`` down to ``wrt`` when the edges leave each node on the way by
+    one edge only (a chain, however long), else None."""
+    children: dict[str, list[str]] = {}
+    for of, below in factors:
+        children.setdefault(below, []).append(of)
+    nodes = [wrt]
+    while nodes[-1] != output:
+        up = children.get(nodes[-1], [])
+        if len(up) != 1 or len(nodes) > len(factors):
+            return None
+        nodes.append(up[0])
+    return tuple(reversed(nodes))
 
 
 def _is_sigmoid(node: Any, parent: str) -> bool:

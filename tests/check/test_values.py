@@ -249,3 +249,18 @@ def test_derivatives_equal_sympy_diff_at_the_point(text: str, at: str) -> None:
     for wrt, number in step.derivatives:
         oracle = sympy.diff(expression, d.graph.symbols[wrt]).subs(point).evalf(40)
         assert abs(float(number.decimal - oracle)) < 1e-25 * max(1, abs(float(oracle)))  # type: ignore[operator]
+
+
+def test_a_1000_layer_sigmoid_chain_vanishes_along_its_only_path() -> None:
+    text = "x"
+    for _ in range(1000):
+        text = f"sigmoid({text})"
+    d = derive(text, at="x=0.5")
+    chain = d.chain_rules[0]
+    assert chain.paths is None  # too long to list
+    step = shallow_stack(lambda: values(d, parse_points("x=0.5")))
+    flags = {(f.kind, f.scope): f for f in step.flags}
+    assert len(flags[("vanishing", "path")].nodes) == 1001
+    assert flags[("sigmoid", "path")].count == 1000
+    decimal = step.derivatives[0][1].decimal  # 4.3·10⁻⁶⁴⁹, below a double's range
+    assert decimal is not None and 0 < decimal < sympy.Float("1e-600")
