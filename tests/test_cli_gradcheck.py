@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import sympy
 from click.testing import CliRunner
-from sympy.core.cache import clear_cache
 
 from chainrule.api import gradcheck
+from chainrule.calculus import engine
 from chainrule.cli import main
 from chainrule.render.terminal import render_rich
 from tests.render.samples import rich_text
@@ -61,11 +61,14 @@ def test_random_points_by_default_seeded(cli) -> None:
 @pytest.fixture
 def sine_negated(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """A bug in a local rule (sin′ = −cos); --debug runs the check in this process."""
-    clear_cache()
-    monkeypatch.setattr(sympy.sin, "fdiff", lambda self, argindex=1: -sympy.cos(self.args[0]))
+    real = engine.local_derivative
+
+    def negated(definition: sympy.Expr, variable: sympy.Symbol) -> sympy.Expr:
+        derivative = real(definition, variable)
+        return -derivative if isinstance(definition, sympy.sin) else derivative
+
+    monkeypatch.setattr(engine, "local_derivative", negated)
     yield
-    monkeypatch.undo()
-    clear_cache()
 
 
 @pytest.mark.usefixtures("sine_negated")
