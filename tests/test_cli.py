@@ -398,13 +398,13 @@ def _library_options() -> set[str]:
 def test_every_option_the_library_names_has_a_flag_hint_and_every_flag_exists() -> None:
     import re
 
-    from chainrule.cli import _NOTE_FLAGS, _OPTION_HINTS, derive
+    from chainrule.cli import NOTE_FLAGS, OPTION_HINTS, derive
 
     options = _library_options()
     assert {"wrt", "of", "functions", "syntax", "timeout", "memory"} <= options
-    assert options <= set(_OPTION_HINTS)
+    assert options <= set(OPTION_HINTS)
     flags = {name for param in derive.params for name in param.opts + param.secondary_opts}
-    for hint in [*_OPTION_HINTS.values(), *_NOTE_FLAGS.values()]:
+    for hint in [*OPTION_HINTS.values(), *NOTE_FLAGS.values()]:
         named = re.findall(r"--[a-z][a-z-]*", hint)
         assert named and set(named) <= flags, hint
 

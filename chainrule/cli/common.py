@@ -1,0 +1,196 @@
+"""What every command shares: output formats, one input or many through the runner, errors
+and notes on stderr, stdin and files read within the input limit.  No maths, no sympy."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import sys
+from collections.abc import Iterable, Iterator
+from typing import IO, TYPE_CHECKING, TypeVar
+
+import click
+
+from chainrule.errors import EXIT_OK, ChainruleError, LimitError, ParseError
+from chainrule.read.notation import MAX_INPUT_CHARS  # no sympy: --help stays fast
+
+if TYPE_CHECKING:
+    from chainrule.runner import Job, Outcome
+
+
+T = TypeVar("T")
+FORMATS = ["text", "latex", "json", "markdown"]
+
+# What to tell a command-line user when the library says which setting would help
+# (``ChainruleError.option``, ``value``): the library never names a flag itself.
+OPTION_HINTS = {
+    "wrt": "choose with --wrt NAME or --wrt all",
+    "of": "--of names the output of a program",
+    "functions": "to multiply write {value}*(…); for an abstract function use --func {value}",
+    "syntax": "for LaTeX input use --from latex",
+    "timeout": "see --timeout",
+    "memory": "see --memory",
+    "budget": "see --memory and --timeout",
+    "debug": "run again with --debug for the traceback",
+    "at": "--at NAME=VALUE sets the point (repeatable, or comma-separated: --at x=1.5,W1=pi/4)",
+}
+NOTE_FLAGS = {"simplify_timeout": "--timeout", "product_call": "--func"}
+
+
+def output_format(fmt: str | None, **flags: bool) -> str:
+    """The one format asked for; a usage error when flags ask for different ones."""
+    asked = {name: f"--{name}" for name, given in flags.items() if given}
+    if fmt is not None:
+        asked.setdefault(fmt, f"--format {fmt}")
+    if len(asked) > 1:
+        given = " and ".join(asked.values())
+        raise click.UsageError(f"{given} ask for different output formats: choose one")
+    return next(iter(asked), "text")
+
+
+def single(job: Job, debug: bool) -> int:
+    from chainrule.runner import run
+
+    outcome = run(job, debug=debug)
+    if outcome.error is not None:
+        return failed(job.text, outcome.error, job)
+    emit(outcome.output, job)
+    for note in stderr_notes(outcome):
+        click.echo(f"note: {note}", err=True)
+    return outcome.exit_code  # 0, or 1 for an answer judged wrong
+
+
+def failed(source: str, err: ChainruleError, job: Job) -> int:
+    """Report the error of the only input: on stderr, and as the JSON error object on stdout
+    when the output is JSON (as a failed stdin line is)."""
+    click.echo(error_text(err), err=True)
+    if job.fmt == "json":
+        click.echo(error_json(source, err))
+    return err.exit_code
+
+
+def batch(
+    lines: Iterable[tuple[int, str | ChainruleError]],
+    job: Job,
+    debug: bool,
+    workers: int,
+    length: int | None,
+) -> int:
+    from chainrule.runner import run_many
+
+    items = (
+        ((number, text), dataclasses.replace(job, text=text))
+        if isinstance(text, str)
+        else ((number, ""), text)  # a line that could not be read
+        for number, text in lines
+    )
+    status = EXIT_OK
+    first = True
+    with contextlib.closing(run_many(items, workers=workers, debug=debug)) as outcomes:
+        answers = outcomes if length is None else with_progress(outcomes, length)
+        for (number, source), outcome in answers:
+            status = max(status, outcome.exit_code)  # 1 for a gradient check that failed
+            if outcome.error is not None:
+                click.echo(f"line {number}: {error_text(outcome.error)}", err=True)
+                if job.fmt == "json":
+                    click.echo(error_json(source, outcome.error))
+                continue
+            if not first and job.fmt != "json":
+                click.echo("")
+            first = False
+            emit(outcome.output, job)
+            for note in stderr_notes(outcome):
+                click.echo(f"line {number}: note: {note}", err=True)
+    return status
+
+
+def emit(output: str, job: Job) -> None:
+    if job.fmt == "rich":
+        sys.stdout.write(output)
+        sys.stdout.flush()
+    else:
+        click.echo(output.rstrip("\n"))
+
+
+def flag_hint(err: ChainruleError) -> str | None:
+    """The hint for a command-line user: the flag that helps, where the library named one."""
+    hint = OPTION_HINTS.get(err.option or "")
+    return hint.format(value=err.value) if hint is not None else err.hint
+
+
+def error_text(err: ChainruleError) -> str:
+    from chainrule.render.errors import format_error
+
+    return format_error(err, hint=flag_hint(err))
+
+
+def error_json(source: str, err: ChainruleError) -> str:
+    import json
+
+    from chainrule.render.errors import error_line
+
+    return json.dumps(error_line(source, err, hint=flag_hint(err)), ensure_ascii=False)
+
+
+def stderr_notes(outcome: Outcome) -> list[str]:
+    """The notes the command line prints on stderr, worded, with the flag that would help."""
+    return [
+        s.text + (f" (see {NOTE_FLAGS[s.code]})" if s.code in NOTE_FLAGS else "")
+        for s in outcome.said
+        if s.stderr
+    ]
+
+
+def with_progress(outcomes: Iterator[T], length: int) -> Iterator[T]:
+    """The same answers, drawing a progress bar on stderr (only when stderr is a terminal)."""
+    with click.progressbar(outcomes, length=length, label="deriving", file=sys.stderr) as bar:
+        yield from bar
+
+
+def stdin_lines() -> Iterator[tuple[int, str | ChainruleError]]:
+    """(line number, text) for each line worth deriving; instead of the text, the error for a
+    line that is not UTF-8 or is longer than chainrule reads."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # no standard input at all
+        return
+    limit = max_bytes()
+    number = 0
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest without keeping it
+                raw = stream.readline(1 << 20)
+            yield number, too_long()
+            continue
+        text = decode(raw.rstrip(b"\r\n"), "the line")
+        if not isinstance(text, str):
+            yield number, text
+        elif text.strip() and not text.strip().startswith("#"):
+            yield number, text
+
+
+def read_file(stream: IO[bytes]) -> str | ChainruleError:
+    """The file's text, or the error when it is too long or not UTF-8."""
+    limit = max_bytes()
+    raw = stream.read(limit + 1)
+    if len(raw) > limit:
+        return too_long()
+    return decode(raw, "the file")
+
+
+def max_bytes() -> int:
+    return 4 * MAX_INPUT_CHARS  # UTF-8 spends at most four bytes on a character
+
+
+def too_long() -> ChainruleError:
+    return LimitError(f"input is longer than the limit of {MAX_INPUT_CHARS:,} characters")
+
+
+def decode(raw: bytes, what: str) -> str | ChainruleError:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return ParseError(f"{what} is not valid UTF-8 (byte {err.start + 1})")

@@ -1,0 +1,202 @@
+"""``chainrule derive``: the chain rule applied, step by step."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import sys
+from collections.abc import Iterable
+from typing import IO, TYPE_CHECKING
+
+import click
+
+from chainrule.cli.common import (
+    FORMATS,
+    batch,
+    failed,
+    output_format,
+    read_file,
+    single,
+    stdin_lines,
+)
+from chainrule.errors import ChainruleError
+from chainrule.read.notation import NOTATION_HELP  # no sympy: --help stays fast
+
+if TYPE_CHECKING:
+    pass
+
+
+DERIVE_EPILOG = (
+    """\b
+Examples:
+  chainrule derive "sin(x²)"
+  chainrule derive "x*sin(x)" --latex
+  chainrule derive "a = W1*x + b1; h = σ(a); z = W2*h + b2; L = (z - y)^2/2" --wrt W1
+  chainrule derive "h = sigmoid(w*x); L = (h - y)^2" --wrt w --at w=0.5,x=2,y=1
+  chainrule derive -f net.chain --wrt all --json
+  cat expressions.txt | chainrule derive --json - | jq .derivatives[0].result
+  chainrule derive "\\frac{1}{1+e^{-x}}" --markdown
+
+\b
+Exit status: 0 success, 2 bad input or usage, 70 internal error (please report it).
+
+\b
+"""
+    + NOTATION_HELP
+)
+
+
+@click.command(epilog=DERIVE_EPILOG)
+@click.argument("expression", required=False)
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.File("rb"),
+    help="Read one expression or program from FILE ('-' for stdin).",
+)
+@click.option(
+    "--wrt",
+    "wrt",
+    multiple=True,
+    metavar="VAR",
+    help="Differentiate with respect to VAR (repeatable; 'all' for every variable).",
+)
+@click.option(
+    "--of", "of", metavar="NAME", help="The output of a program (default: its last line)."
+)
+@click.option(
+    "--at",
+    "at",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Also show every value at this point: forward values, local factors, upstream "
+    "gradients, and vanishing or exploding gradients (repeatable; 'x=1.5, W1=pi/4' gives "
+    "several; with stdin, the point of every line).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Output format (default: text).",
+)
+@click.option("--latex", "as_latex", is_flag=True, help="Same as --format latex.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--markdown", "as_markdown", is_flag=True, help="Same as --format markdown.")
+@click.option("--standalone", is_flag=True, help="With --latex: a complete document for pdflatex.")
+@click.option(
+    "--from",
+    "syntax",
+    type=click.Choice(["auto", "math", "latex"]),
+    default="auto",
+    show_default=True,
+    help="Input notation (auto: LaTeX when the text has a backslash).",
+)
+@click.option(
+    "--func",
+    "functions",
+    multiple=True,
+    metavar="NAME",
+    help="Read NAME(...) as an abstract function, like f and g (repeatable).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time budget per input. If simplifying the result runs past it, the exact "
+    "unsimplified result is printed with a note.",
+)
+@click.option(
+    "--memory",
+    "memory_mb",
+    type=click.IntRange(min=64),
+    default=1024,
+    show_default=True,
+    metavar="MB",
+    help="Memory budget per input.",
+)
+@click.option(
+    "--complex",
+    "complex_",
+    is_flag=True,
+    help="Treat variables as complex (default: real, so d|x|/dx = sign(x)).",
+)
+@click.option(
+    "--jobs",
+    "jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Inputs from stdin derived at once, each in its own worker (default: the number of "
+    "CPUs). The output stays in input order.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks; run in this process.")
+def derive(
+    expression: str | None,
+    file: IO[bytes] | None,
+    wrt: tuple[str, ...],
+    of: str | None,
+    at: tuple[str, ...],
+    fmt: str | None,
+    as_latex: bool,
+    as_json: bool,
+    as_markdown: bool,
+    standalone: bool,
+    syntax: str,
+    functions: tuple[str, ...],
+    timeout: float,
+    memory_mb: int,
+    complex_: bool,
+    jobs: int | None,
+    debug: bool,
+) -> None:
+    """Show the chain rule applied to EXPRESSION, step by step.
+
+    EXPRESSION is a formula (sin(x^2), x²·e^x, \\frac{1}{1+e^{-x}}) or a program of
+    assignments separated by ';' or newlines (a = W1*x + b1; h = σ(a); L = h^2). With
+    EXPRESSION '-', or none while stdin is piped, every line of stdin is derived on its own
+    (blank lines and # comments skipped); with --json the output is then JSON Lines.
+
+    log is the natural logarithm (ln); log(x, b) and log_2(x) take a base. f and g, and
+    names given with --func, are functions when followed by '('.
+    """
+    from chainrule.runner import Job
+
+    fmt = output_format(fmt, latex=as_latex, json=as_json, markdown=as_markdown)
+    if standalone and fmt != "latex":
+        raise click.UsageError("--standalone makes a LaTeX document: use it with --latex")
+    rich = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    job = Job(
+        text="",
+        wrt=wrt,
+        of=of,
+        syntax=syntax,
+        functions=functions,
+        real=not complex_,
+        at=at,
+        fmt="rich" if rich else fmt,
+        standalone=standalone,
+        width=shutil.get_terminal_size().columns if rich else 100,
+        timeout=timeout,
+        memory_mb=memory_mb,
+        isolate=not debug,
+    )
+    if expression is not None and file is not None:
+        raise click.UsageError("give EXPRESSION or --file, not both")
+    if file is not None:
+        text = read_file(file)
+        if isinstance(text, ChainruleError):
+            sys.exit(failed("", text, job))
+        sys.exit(single(dataclasses.replace(job, text=text), debug))
+    if expression is None and sys.stdin is not None and sys.stdin.isatty():
+        raise click.UsageError("missing EXPRESSION (or pipe expressions on stdin)")
+    if expression is None or expression == "-":
+        lines: Iterable[tuple[int, str | ChainruleError]] = stdin_lines()
+        length = None
+        if sys.stderr.isatty():  # a progress bar: its length first
+            lines = list(lines)
+            length = len(lines)
+        sys.exit(batch(lines, job, debug, jobs or 0, length))
+    sys.exit(single(dataclasses.replace(job, text=expression), debug))
