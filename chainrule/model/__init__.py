@@ -1,0 +1,70 @@
+"""The immutable data that flows between chainrule's layers.
+
+    text ─parser─▶ Program (of Terms) ─decompose─▶ Graph ─engine─▶ Derivation ─render─▶ output
+
+``Term`` is chainrule's own small syntax tree.  The parser builds it instead of a sympy
+expression because sympy cannot even *construct* a 1000-deep composition (its automatic
+evaluation recurses through the whole tree); ``decompose`` turns Terms into a Graph whose every
+node holds only a shallow sympy expression, so nothing deep is ever built.
+
+The classes live by the stage that builds them (``program``, ``graph``, ``steps``, ``checks``)
+and are all imported from here: ``from chainrule.model import Derivation``.
+"""
+
+from chainrule.model.checks import Flag, GradCheck, GradEntry, Mistake, Number, Values, Verdict
+from chainrule.model.graph import Constant, Graph, Node, TypedAdd, TypedMul
+from chainrule.model.program import (
+    ACCENTS,
+    FUNCTION_ARITIES,
+    TERM_OPS,
+    Assignment,
+    NameParts,
+    Note,
+    Program,
+    Term,
+    arity_text,
+)
+from chainrule.model.steps import (
+    Adjoint,
+    AdjointTerm,
+    ChainRule,
+    Decomposition,
+    Derivation,
+    LocalDerivative,
+    Path,
+    Step,
+    Upstream,
+)
+
+__all__ = [
+    "ACCENTS",
+    "FUNCTION_ARITIES",
+    "TERM_OPS",
+    "Adjoint",
+    "AdjointTerm",
+    "Assignment",
+    "ChainRule",
+    "Constant",
+    "Decomposition",
+    "Derivation",
+    "Flag",
+    "GradCheck",
+    "GradEntry",
+    "Graph",
+    "LocalDerivative",
+    "Mistake",
+    "NameParts",
+    "Node",
+    "Note",
+    "Number",
+    "Path",
+    "Program",
+    "Step",
+    "Term",
+    "TypedAdd",
+    "TypedMul",
+    "Upstream",
+    "Values",
+    "Verdict",
+    "arity_text",
+]
