@@ -183,7 +183,7 @@ def _choose(
         # A product the rewrites left alone is as the chain made it; the terms of a sum's
         # derivative (f + g)′ = f′ + g′ stand as a textbook leaves them.
         return None
-    fallback = _time_boxed(lambda: sympy.simplify(result), FALLBACK_SECONDS)
+    fallback = time_boxed(lambda: sympy.simplify(result), FALLBACK_SECONDS)
     if fallback is not None and acceptable(fallback) and agrees(fallback, result, context.points):
         return fallback
     return None
@@ -293,12 +293,19 @@ class _OutOfTime(BaseException):
     blocks do not swallow it."""
 
 
-def _time_boxed(work: Callable[[], sympy.Expr], seconds: float) -> sympy.Expr | None:
+def time_boxed(work: Callable[[], sympy.Expr], seconds: float) -> sympy.Expr | None:
     """``work()``, or None when it takes longer than ``seconds`` (or fails).
 
     The timer is SIGALRM, so it runs only in the main thread; elsewhere (a library caller's
     thread) there is no way to stop sympy and the fallback is not tried.  A timer already
     set (by whoever runs us) is kept: restored afterwards with the time it has left.
+
+    Args:
+        work: the sympy call to run.
+        seconds: its budget.
+
+    Returns:
+        What ``work`` returned; None when it ran out of time or raised.
     """
     if threading.current_thread() is not threading.main_thread():
         return None

@@ -19,7 +19,7 @@ import mpmath
 import sympy
 
 from chainrule.calculus.engine import tree_size
-from chainrule.calculus.simplify import _time_boxed as time_boxed  # the one timer
+from chainrule.calculus.simplify import time_boxed  # the one timer
 from chainrule.check.mistakes import diagnose
 from chainrule.check.numeric import UndefinedError, evaluate
 from chainrule.model import ChainRule, Derivation, Upstream, Verdict

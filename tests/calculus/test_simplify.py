@@ -258,7 +258,7 @@ def test_simplify_that_runs_too_long_is_stopped() -> None:
             pass
         return x
 
-    assert simplify_module._time_boxed(endless, 0.05) is None
+    assert simplify_module.time_boxed(endless, 0.05) is None
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
@@ -271,7 +271,7 @@ def test_a_timer_already_set_is_kept() -> None:
     previous = signal.signal(signal.SIGALRM, handler)
     try:
         signal.setitimer(signal.ITIMER_REAL, 60)
-        assert simplify_module._time_boxed(lambda: x, 0.05) == x
+        assert simplify_module.time_boxed(lambda: x, 0.05) == x
         left, _ = signal.getitimer(signal.ITIMER_REAL)
         assert 0 < left <= 60
         assert signal.getsignal(signal.SIGALRM) is handler
