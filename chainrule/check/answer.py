@@ -103,7 +103,11 @@ def sample_points(
         The sample; empty when no point has a real value (or an abstract function is in it).
     """
     sample = Sample([], [], [])
-    inputs = derivation.graph.inputs
+    graph = derivation.graph
+    # A variable the answer names but the function lacks (--wrt t for x², answered t) gets a
+    # value too, so the verdict compares values rather than finding the answer undefined.
+    known = set(graph.inputs) | {n.symbol for n in graph.nodes}
+    inputs = (*graph.inputs, *sorted(answer.free_symbols - known, key=lambda s: s.name))
     with mpmath.workdps(DIGITS):
         for attempt in range(ATTEMPTS):
             if len(sample.envs) == POINTS:
@@ -166,7 +170,8 @@ def confirmed(
     if a is None or close(a, truth):
         return a
     with mpmath.workdps(CONFIRM_DIGITS):
-        precise = forward(derivation, {s: mpmath.mpf(env[s]) for s in derivation.graph.inputs})
+        nodes = {n.symbol for n in derivation.graph.nodes}
+        precise = forward(derivation, {s: mpmath.mpf(v) for s, v in env.items() if s not in nodes})
         if precise is None:
             return a
         a2, t2 = value(answer, precise), derivative_at(derivation, chain, precise)

@@ -281,7 +281,10 @@ def _disagree(
     from chainrule.check.answer import close, derivative_at  # answer imports this module
 
     truth = chain.result
-    inputs = derivation.graph.inputs
+    graph = derivation.graph
+    known = set(graph.inputs) | {n.symbol for n in graph.nodes}
+    # With the answer's own extra variables (sample_points gives them values too).
+    inputs = (*graph.inputs, *sorted(answer.free_symbols - known, key=lambda s: s.name))
     for text in NICE:
         exact = sympy.Rational(text)
         point = {s: exact for s in inputs}

@@ -272,3 +272,10 @@ def test_an_answer_for_a_named_intermediate_may_use_its_name() -> None:
     v = verdict("h = sigmoid(a); L = h^2", "2h", "h")
     assert v.correct and v.how == "symbolic"
     assert only("h = sigmoid(a); L = h^2", "h", "h").kind == "constant_factor"
+
+
+def test_an_answer_in_a_variable_the_function_lacks_is_compared_not_undefined() -> None:
+    # --wrt t of x² is 0; the answer t has a value wherever t has one.
+    m = only("x^2", "t", "t")
+    assert (m.kind, m.at, m.expected, m.got) == ("disagree", (("x", 1), ("t", 1)), 0, 1)
+    assert verdict("x^2", "0", "t").correct
