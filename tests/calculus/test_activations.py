@@ -251,7 +251,12 @@ def test_random_expressions_match_sympy_diff_of_the_definitions(term: Term) -> N
     except MathError:
         reject()  # sympy finds a part undefined (x/0): the engine's tests cover that
     derivation = verify(differentiate(graph, graph.input_names or ("x",)))
-    truth = definitions(to_sympy(term))
+    try:
+        truth = definitions(to_sympy(term))
+    except TypeError:
+        # The definitions' Piecewise cannot compare a complex constant (elu((−1)^softsign(1))
+        # is elu(i)): no oracle to compare with; chainrule's derivative of it is 0.
+        reject()
     for chain in derivation.chain_rules:
         if chain.result is None:
             continue
