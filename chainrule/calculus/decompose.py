@@ -30,7 +30,7 @@ import sympy
 
 from chainrule.calculus.constants import opaque
 from chainrule.calculus.functions import FUNCTIONS
-from chainrule.calculus.names import rename
+from chainrule.calculus.names import predicted_names, rename, symbol_names
 from chainrule.calculus.nodes import NodeTable, Value, same
 from chainrule.calculus.shortcuts import applied
 from chainrule.calculus.typed import (
@@ -85,9 +85,13 @@ class _Decomposer:
         self.bare = program.is_expression
         self.assigned: dict[str, Assignment] = {}
         self.symbols: dict[str, sympy.Symbol] = {}
-        self.table = NodeTable(program.source, self.assumptions, MAX_NODES)
         self.notes: list[Note] = []
         self.functions = _function_names(program)
+        # An expression's intermediates are all kept: past the first few, each is given the
+        # name renaming would give it, so that renaming has almost nothing to rewrite.
+        self.users = symbol_names(program) | self.functions
+        names = predicted_names(self.users, FUNCTIONS) if self.bare else None
+        self.table = NodeTable(program.source, self.assumptions, MAX_NODES, names)
         self.defined: set[str] = set()
 
     def run(self, of: str | None) -> Graph:
@@ -102,6 +106,7 @@ class _Decomposer:
         output = self._output_name(of)
         nodes = _ancestors(self.table.nodes, output)
         users = set(self.symbols) | self.functions
+        assert users <= self.users, "a name the predicted names did not avoid"
         graph_nodes = rename(nodes, users, FUNCTIONS, self.assumptions)
         renamed = {n.symbol for n in graph_nodes}
         inputs = sorted(

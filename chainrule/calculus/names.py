@@ -12,15 +12,16 @@ them (the name without its subscript or trailing digits, in either case): beside
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import sympy
 
 from chainrule.calculus.nodes import parents_in_order
 from chainrule.calculus.shortcuts import applied
 from chainrule.calculus.typed import write_out
-from chainrule.model import Node
+from chainrule.model import Node, Program
 
 _GENERATED = ("u", "v", "w", "p", "q", "r", "s", "t")
 _MORE_STEMS = ("m", "n", "k", "c", "d", "g")  # numbered names when u… are all someone's stem
@@ -51,21 +52,83 @@ def fresh_names(count: int, taken: Iterable[str], exact: Iterable[str] = ()) -> 
     Returns:
         ``count`` distinct names, none sharing a stem with ``taken``.
     """
+    short = _short_names(taken, exact)
+    if count <= len(short):
+        return short[:count]
+    return list(itertools.islice(numbered_names(taken, exact), count))
+
+
+def numbered_names(taken: Iterable[str], exact: Iterable[str] = ()) -> Iterator[str]:
+    """The names of generated intermediates when the short ones do not suffice: u1, u2, …
+    (v1, v2, … beside a user's u), each sharing no stem with ``taken`` nor in ``exact``.
+
+    Args:
+        taken: the user's names.
+        exact: further names never to use as they are.
+
+    Yields:
+        The names, in order.
+    """
     taken = set(taken)
     stems = {stem(n) for n in taken}
     avoid = taken | set(exact)
-    short = [n for n in _GENERATED if stem(n) not in stems and n not in avoid]
-    if count <= len(short):
-        return short[:count]
     head = next((n for n in _GENERATED + _MORE_STEMS if n not in stems), "node")
-    names: list[str] = []
-    i = 0
-    while len(names) < count:
-        i += 1
-        candidate = f"{head}{i}"
-        if candidate not in avoid:
-            names.append(candidate)
+    for i in itertools.count(1):
+        if f"{head}{i}" not in avoid:
+            yield f"{head}{i}"
+
+
+def predicted_names(taken: Iterable[str], exact: Iterable[str] = ()) -> Callable[[int], str | None]:
+    """What ``rename`` will call the k-th generated intermediate when there are more of them
+    than short names: a decomposition names them so from the start, and renaming has nothing
+    to rewrite but the first few (3,000 terms sin(k·x) make 6,000 intermediates).
+
+    Args:
+        taken: the user's names.
+        exact: further names never to use as they are.
+
+    Returns:
+        k (from 1) → the k-th numbered name; None for the first ``len(short names)``, whose
+        final names depend on how many there turn out to be.
+    """
+    short = len(_short_names(taken, exact))
+    numbered = numbered_names(taken, exact)
+    known: list[str] = []
+
+    def name(k: int) -> str | None:
+        if k <= short:
+            return None
+        while len(known) < k:
+            known.append(next(numbered))
+        return known[k - 1]
+
+    return name
+
+
+def symbol_names(program: Program) -> set[str]:
+    """Every symbol a program uses or assigns, read from its terms before decomposing it.
+
+    Args:
+        program: the parsed program.
+
+    Returns:
+        The names.
+    """
+    names = {a.name for a in program.assignments if a.name is not None}
+    stack = [a.value for a in program.assignments]
+    while stack:
+        term = stack.pop()
+        if term.op == "symbol":
+            names.add(term.text)
+        stack.extend(term.args)
     return names
+
+
+def _short_names(taken: Iterable[str], exact: Iterable[str]) -> list[str]:
+    taken = set(taken)
+    stems = {stem(n) for n in taken}
+    avoid = taken | set(exact)
+    return [n for n in _GENERATED if stem(n) not in stems and n not in avoid]
 
 
 def output_name(taken: Iterable[str], used: Iterable[str] = ()) -> str:
@@ -93,7 +156,8 @@ def output_name(taken: Iterable[str], used: Iterable[str] = ()) -> str:
 def rename(
     nodes: Sequence[Node], users: set[str], exact: Iterable[str], assumptions: dict[str, bool]
 ) -> list[Node]:
-    """The nodes with their placeholder names (``\\0<n>``, ``\\0out``) replaced by real ones.
+    """The nodes with their placeholder names (``\\0<n>``, ``\\0out``) replaced by real ones;
+    a generated node already named as ``predicted_names`` predicted keeps its name.
 
     Args:
         nodes: in evaluation order, the output last.
@@ -109,11 +173,16 @@ def rename(
     new_names = dict(zip(placeholders, fresh_names(len(placeholders), users, exact), strict=True))
     if nodes[-1].name == "\0out":
         new_names["\0out"] = output_name(users, [*new_names.values(), *exact])
+    # Only the names that change: those named as predicted (``predicted_names``) stay.
     mapping: dict[sympy.Expr, sympy.Expr] = {
         n.symbol: sympy.Symbol(new_names[n.name], **assumptions)
         for n in nodes
-        if n.name in new_names
+        if new_names.get(n.name, n.name) != n.name
     }
+    # Typed forms are rebuilt wherever they hold a generated node, renamed or not: rebuilding
+    # splices a product's products (p·(q·r) is p·q·r, as it reads), and it must not depend on
+    # whether a name was predicted.
+    generated = {n.symbol for n in nodes if not n.named_by_user}
     out: list[Node] = []
     for n in nodes:
         sym = mapping.get(n.symbol, n.symbol)
@@ -128,7 +197,7 @@ def rename(
             # sin(u) as xreplace rebuilds it, without evaluating sin once more for every node.
             definition = applied(old.func, mapping[old.args[0]])
         else:
-            definition = old.xreplace(mapping) if plain else write_out(old, mapping)
+            definition = old.xreplace(mapping) if plain else write_out(old, mapping, generated)
         out.append(
             Node(
                 sym.name,
@@ -137,7 +206,7 @@ def rename(
                 parents_in_order(definition),
                 n.named_by_user,
                 evaluated=None if n.evaluated is None else n.evaluated.xreplace(mapping),
-                written=None if n.written is None else write_out(n.written, mapping),
+                written=None if n.written is None else write_out(n.written, mapping, generated),
             )
         )
     return out

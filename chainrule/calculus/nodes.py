@@ -11,6 +11,7 @@ one node per distinct value, and which of the user's symbols each node depends o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import sympy
@@ -40,18 +41,29 @@ def same(expr: sympy.Expr) -> Value:
 
 
 class NodeTable:
-    """Nodes in evaluation order; generated ones are named ``\\0<n>`` until renamed.
+    """Nodes in evaluation order; generated ones are named ``\\0<n>`` until renamed, or as
+    ``names`` predicts they will be.
 
     Args:
         source: the program's text, for the limit's error.
         assumptions: for the symbols of generated nodes (``real=True``).
         limit: the most nodes there may be.
+        names: the k-th generated node's final name (k from 1), or None for a placeholder
+            (``names.predicted_names``); placeholders for all when None.
     """
 
-    def __init__(self, source: str, assumptions: dict[str, bool], limit: int) -> None:
+    def __init__(
+        self,
+        source: str,
+        assumptions: dict[str, bool],
+        limit: int,
+        names: Callable[[int], str | None] | None = None,
+    ) -> None:
         self.source = source
         self.assumptions = assumptions
         self.limit = limit
+        self.names = names
+        self.count = 0  # generated nodes so far
         self.nodes: list[Node] = []
         self.index: dict[str, Node] = {}
         self.by_value: dict[object, sympy.Symbol] = {}
@@ -65,7 +77,7 @@ class NodeTable:
             value: the subexpression.
 
         Returns:
-            The node's (placeholder) symbol.
+            The node's symbol (a placeholder, or its predicted name).
 
         Raises:
             LimitError: more than ``limit`` nodes.
@@ -73,7 +85,9 @@ class NodeTable:
         existing = self.by_value.get(_key(value))
         if existing is not None:
             return existing
-        sym = sympy.Symbol(f"\0{len(self.nodes) + 1}", **self.assumptions)
+        self.count += 1
+        name = None if self.names is None else self.names(self.count)
+        sym = sympy.Symbol(name or f"\0{len(self.nodes) + 1}", **self.assumptions)
         self.add(sym, value, by_user=False)
         return sym
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 
 import sympy
 
@@ -110,7 +111,11 @@ def typed_pow(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
     return sympy.Pow(base, exponent, evaluate=False)
 
 
-def write_out(expr: sympy.Expr, mapping: Mapping[sympy.Expr, sympy.Expr]) -> sympy.Expr:
+def write_out(
+    expr: sympy.Expr,
+    mapping: Mapping[sympy.Expr, sympy.Expr],
+    rebuild: AbstractSet[sympy.Expr] = frozenset(),
+) -> sympy.Expr:
     """``expr`` with each key of ``mapping`` replaced, everything rebuilt unevaluated.
 
     ``xreplace`` would evaluate each rebuilt parent (``u**3`` with u = |x| gives ``x**2*|x|``);
@@ -119,11 +124,15 @@ def write_out(expr: sympy.Expr, mapping: Mapping[sympy.Expr, sympy.Expr]) -> sym
     Args:
         expr: a typed expression.
         mapping: subexpression (usually a symbol) → its replacement.
+        rebuild: symbols kept as they are whose every enclosing expression is rebuilt all the
+            same, as if they had been replaced (a rebuilt sum or product splices the sums and
+            products among its terms, as it was typed: ``typed_add``).
 
     Returns:
         The rebuilt expression (``expr`` itself when nothing was replaced).
     """
     done: dict[int, sympy.Expr] = {}
+    forced: set[int] = set()  # ids of the expressions that hold a symbol of ``rebuild``
     stack: list[tuple[sympy.Expr, bool]] = [(expr, False)]
     while stack:
         e, ready = stack.pop()
@@ -134,16 +143,20 @@ def write_out(expr: sympy.Expr, mapping: Mapping[sympy.Expr, sympy.Expr]) -> sym
             continue
         if not e.args:
             done[id(e)] = e
+            if e in rebuild:
+                forced.add(id(e))
             continue
         if not ready:
             stack.append((e, True))
             stack.extend((a, False) for a in e.args)
             continue
         args = [done[id(a)] for a in e.args]
-        if all(new is old for new, old in zip(args, e.args, strict=True)):
+        if any(id(a) in forced for a in e.args):
+            forced.add(id(e))
+        elif all(new is old for new, old in zip(args, e.args, strict=True)):
             done[id(e)] = e
-        else:
-            done[id(e)] = _rebuild(e, args)
+            continue
+        done[id(e)] = _rebuild(e, args)
     return done[id(expr)]
 
 

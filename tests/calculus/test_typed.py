@@ -136,3 +136,12 @@ def test_a_negative_product_in_a_sum_keeps_the_order_typed() -> None:
 def test_a_fraction_under_a_fraction_bar_is_bracketed_once() -> None:
     inner = typed_add([typed_div(sympy.Integer(1), x), sympy.Integer(1)])
     assert to_unicode(typed_div(sympy.Integer(1), inner)) == "1/(1/x + 1)"
+
+
+def test_write_out_rebuilds_around_the_symbols_it_is_told_to() -> None:
+    p, q, r = sympy.symbols("p q r")
+    nested = TypedMul(p, TypedMul(q, r, evaluate=False), evaluate=False)
+    assert write_out(nested, {}) is nested  # nothing replaced: nothing rebuilt
+    spliced = write_out(nested, {}, {q})  # rebuilt as if q had been renamed
+    assert isinstance(spliced, TypedMul) and spliced.args == (p, q, r)
+    assert write_out(nested, {}, {sympy.Symbol("s")}) is nested
