@@ -83,3 +83,9 @@ class VerificationError(InternalError):
     """The engine's result disagreed with an independent computation; never printed as a result."""
 
     kind = "verification"
+
+
+class ShapeError(ChainruleError):
+    """Shapes that do not fit: a product, sum or function given operands of the wrong shapes."""
+
+    kind = "shape"

@@ -24,6 +24,16 @@ from chainrule.model.program import (
     Term,
     arity_text,
 )
+from chainrule.model.shapes import (
+    MEXPR_OPS,
+    SCALAR,
+    MExpr,
+    Shape,
+    ShapedDerivation,
+    ShapedLine,
+    ShapedNode,
+    ShapedValues,
+)
 from chainrule.model.steps import (
     Adjoint,
     AdjointTerm,
@@ -38,6 +48,14 @@ from chainrule.model.steps import (
 
 __all__ = [
     "ACCENTS",
+    "MEXPR_OPS",
+    "SCALAR",
+    "MExpr",
+    "Shape",
+    "ShapedDerivation",
+    "ShapedLine",
+    "ShapedNode",
+    "ShapedValues",
     "FUNCTION_ARITIES",
     "TERM_OPS",
     "Adjoint",

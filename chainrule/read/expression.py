@@ -90,8 +90,9 @@ class ExpressionParser(Complaints):
             if tok.kind == "num":
                 self.fail(f"missing operator before the number {tok.text}", tok.col,
                           "write '*' to multiply")  # fmt: skip
-            if tok.kind == "op" and tok.text == "!":
-                val = self._make("call", [val], val.col, "factorial")
+            if tok.kind == "op" and tok.text in ("!", "ᵀ"):  # ᵀ: the shaped lexer's only
+                name = "factorial" if tok.text == "!" else "transpose"
+                val = self._make("call" if tok.text == "!" else "apply", [val], val.col, name)
                 i += 1
                 continue
             lbp = self._lbp(i, top, groups)
@@ -233,8 +234,8 @@ class ExpressionParser(Complaints):
         if text in ("*", "implicit"):
             in_arg = text == "implicit" and top.kind == "func"
             return Frame("chain", MUL, val.col, "mul", items=[val], in_arg=in_arg)
-        if text == "/":
-            return Frame("div", MUL, val.col, items=[val])
+        if text in ("/", "⊙"):
+            return Frame("div" if text == "/" else "had", MUL, val.col, items=[val])
         return Frame("pow", POW_RIGHT, val.col, items=[val])
 
     def _chain_item(self, top: Frame, val: Val) -> Val:
@@ -247,6 +248,8 @@ class ExpressionParser(Complaints):
             return self._make(top.op, items, top.col)
         if kind in ("div", "pow"):
             return self._make(kind, [top.items[0], val], top.col)
+        if kind == "had":
+            return self._make("apply", [top.items[0], val], top.col, "hadamard")
         if kind == "func":
             return self._call(top, [val])
         if top.op == "neg":

@@ -14,7 +14,7 @@ from chainrule.read.lexer import Token
 
 # Binding powers, loosest first: sums, products, unary minus, the right side of ^, ^.
 ADD, MUL, PREFIX, POW_RIGHT, POW = 10, 20, 25, 29, 30
-BINARY = {"+": ADD, "-": ADD, "*": MUL, "/": MUL, "^": POW}
+BINARY = {"+": ADD, "-": ADD, "*": MUL, "/": MUL, "^": POW, "⊙": MUL}  # ⊙: shaped only
 
 
 class Val(NamedTuple):

@@ -27,16 +27,21 @@ from chainrule.read.notation import (
     check_name,
     is_function_name,
 )
+from chainrule.read.shaped_lexer import ShapedLexer
 from chainrule.read.traps import rewrite
 
 
-def parse(text: str, *, syntax: str = "auto", functions: Iterable[str] = ()) -> Program:
+def parse(
+    text: str, *, syntax: str = "auto", functions: Iterable[str] = (), shaped: bool = False
+) -> Program:
     """Parse an expression or a program of ``name = expression`` statements into Terms.
 
     Args:
         text: the user's input; statements are separated by ``;`` or newlines.
         syntax: "auto" (LaTeX when the text contains a backslash), "math" or "latex".
         functions: extra names to read as abstract functions when "(" follows them.
+        shaped: also read the matrix notation ``@``, ``⊙``, ``ᵀ`` and ``.T``
+            (``read.shaped_lexer``).
 
     Returns:
         The Program: one Assignment with ``name=None`` for a bare expression.
@@ -61,7 +66,7 @@ def parse(text: str, *, syntax: str = "auto", functions: Iterable[str] = ()) -> 
             hint="split the input into smaller pieces",
         )
     latex = syntax == "latex" or (syntax == "auto" and "\\" in text)
-    tokens = (LatexLexer if latex else Lexer)(text).run()
+    tokens = (LatexLexer if latex else ShapedLexer if shaped else Lexer)(text).run()
     return _statements(text, tokens, _declared(functions), latex)
 
 
