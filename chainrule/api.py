@@ -17,6 +17,9 @@ from chainrule.calculus.engine import differentiate
 from chainrule.calculus.identities import with_identities
 from chainrule.calculus.order import with_typed_order
 from chainrule.calculus.point import point_values, real_number
+from chainrule.calculus.shaped.backprop import backprop
+from chainrule.calculus.shaped.build import SHAPED_FUNCTIONS, build
+from chainrule.calculus.shaped.values import array_values
 from chainrule.calculus.simplify import simplify_results
 from chainrule.calculus.written import Written
 from chainrule.check.answer import judge
@@ -24,9 +27,12 @@ from chainrule.check.gradcheck import POINTS, with_gradcheck
 from chainrule.check.values import with_values
 from chainrule.check.verify import verify
 from chainrule.errors import ChainruleError, LimitError, ParseError, VariableError
-from chainrule.model import Derivation, Graph, NameParts, Program
+from chainrule.model import Derivation, Graph, NameParts, Program, Shape, ShapedDerivation
+from chainrule.read.arrays import read_array_points
 from chainrule.read.points import read_points
 from chainrule.read.program import parse, read_name, typed_name
+from chainrule.read.shapes import Shapes, read_shapes, split_declarations
+from chainrule.read.shapes import is_shaped as is_shaped  # the runner asks, through the api
 
 # A point: "x=1.5, W1=0.3" strings (the command line's form), or name → value, a value being
 # text the parser reads ("pi/4"), an int, float or Fraction, or an exact sympy number.
@@ -341,3 +347,52 @@ def _free_name(graph: Graph) -> str:
     """A variable for a constant's derivative (which is 0): x, unless a node is called x."""
     taken = {n.name for n in graph.nodes}
     return next(n for n in ("x", "t", "s", "z", "var") if n not in taken)
+
+
+def derive_shaped(
+    text: str,
+    wrt: Sequence[str] | str | None = None,
+    *,
+    of: str | None = None,
+    shapes: Shapes | None = None,
+    at: str | Sequence[str] | None = None,
+    check: bool = True,
+    seed: int = 0,
+) -> ShapedDerivation:
+    """The chain rule with vectors and matrices: backprop in order, each step with its shape.
+
+    Args:
+        text: a program; shapes may be declared in it (``W1: 3x2``, ``x: 2``, ``W1: n×m``).
+        wrt: the variables, ``"all"``, or None for the only one.
+        of: the output (the last assignment when None); it must be 1×1.
+        shapes: more declarations: name → ``"3x2"``, or ``"W1=3x2"`` strings.
+        at: a point, vectors and matrices as lists (``"w=[2,-1]; x=[1,2]; b=[0.5]"``); a
+            variable given a list and no shape takes the list's shape.
+        check: cross-check every gradient with numpy central differences (at random values
+            and sizes) before returning; ``seed`` seeds them.
+
+    Returns:
+        The ShapedDerivation, with ``values`` when ``at`` is given.
+
+    Raises:
+        ParseError, ProgramError, VariableError, ShapeError: bad input (exit code 2).
+        VerificationError: a gradient disagreed with finite differences (a bug; exit code 70).
+
+    >>> d = derive_shaped("z = dot(w, x) + b; loss = sum(z)", "all",
+    ...                   at="w=[2,-1]; x=[1,2]; b=[0.5]")
+    >>> dict(d.values.gradients)
+    {'b': [1.0], 'w': [1.0, 2.0], 'x': [2.0, -1.0]}
+    """
+    body, declared = split_declarations(text)
+    declared |= read_shapes(shapes or ())
+    point = None if at is None else array_values(read_array_points(at))
+    for name, value in (point or {}).items():
+        if isinstance(value, list) and name not in declared:
+            declared[name] = Shape(len(value), len(value[0]) if isinstance(value[0], list) else 1)
+    inputs, nodes = build(parse(body, functions=SHAPED_FUNCTIONS, shaped=True), declared, of)
+    derivation = backprop(text, inputs, nodes, wrt)
+    from chainrule.check.shaped import values_at as shaped_values_at
+    from chainrule.check.shaped import verify_shaped
+
+    derivation = verify_shaped(derivation, seed=seed) if check else derivation
+    return derivation if point is None else shaped_values_at(derivation, point)

@@ -33,6 +33,7 @@ OPTION_HINTS = {
     "budget": "see --memory and --timeout",
     "debug": "run again with --debug for the traceback",
     "at": "--at NAME=VALUE sets the point (repeatable, or comma-separated: --at x=1.5,W1=pi/4)",
+    "shape": "--shape NAME=ROWSxCOLS declares a shape (W1=3x2, x=2, W1=n×m); or a line W1: 3x2",
 }
 NOTE_FLAGS = {"simplify_timeout": "--timeout", "product_call": "--func"}
 

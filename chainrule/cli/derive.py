@@ -35,6 +35,7 @@ Examples:
   chainrule derive "a = W1*x + b1; h = σ(a); z = W2*h + b2; L = (z - y)^2/2" --wrt W1
   chainrule derive "h = sigmoid(w*x); L = (h - y)^2" --wrt w --at w=0.5,x=2,y=1
   chainrule derive -f net.chain --wrt all --json
+  chainrule derive "a = W1*x + b1; L = sum(a^2)" --shape W1=n×m --shape x=m --shape b1=n --wrt W1
   cat expressions.txt | chainrule derive --json - | jq .derivatives[0].result
   chainrule derive "\\frac{1}{1+e^{-x}}" --markdown
 
@@ -74,6 +75,15 @@ Exit status: 0 success, 2 bad input or usage, 70 internal error (please report i
     help="Also show every value at this point: forward values, local factors, upstream "
     "gradients, and vanishing or exploding gradients (repeatable; 'x=1.5, W1=pi/4' gives "
     "several; with stdin, the point of every line).",
+)
+@click.option(
+    "--shape",
+    "shapes",
+    multiple=True,
+    metavar="NAME=ROWSxCOLS",
+    help="Declare a vector or matrix (repeatable): W1=3x2, x=2 (a column vector), W1=n×m "
+    "(named sizes). Any shape, or a program line 'W1: 3x2', or a list in --at, derives with "
+    "shapes: backprop in order, each step with its shape.",
 )
 @click.option(
     "--format",
@@ -139,6 +149,7 @@ def derive(
     wrt: tuple[str, ...],
     of: str | None,
     at: tuple[str, ...],
+    shapes: tuple[str, ...],
     fmt: str | None,
     as_latex: bool,
     as_json: bool,
@@ -176,6 +187,7 @@ def derive(
         functions=functions,
         real=not complex_,
         at=at,
+        shapes=shapes,
         fmt="rich" if rich else fmt,
         standalone=standalone,
         width=shutil.get_terminal_size().columns if rich else 100,

@@ -38,7 +38,8 @@ def render(d: Derivation | Sequence[Derivation], fmt: str, **options: Any) -> st
     """Render a derivation (or several) in one of ``FORMATS``.
 
     Args:
-        d: the derivation, or a list of them (one per input line).
+        d: the derivation, or a list of them (one per input line); shaped derivations
+            (``api.derive_shaped``) go to ``render.shaped``.
         fmt: "text", "latex", "json" or "markdown".
         **options: ``standalone=True`` wraps LaTeX in a document.  Callers may pass every
             option to every format (the CLI does), so an option another format takes is
@@ -52,6 +53,13 @@ def render(d: Derivation | Sequence[Derivation], fmt: str, **options: Any) -> st
     """
     if fmt not in _RENDERERS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    from chainrule.model import ShapedDerivation
+
+    items = [d] if not isinstance(d, Sequence) else list(d)
+    if items and all(isinstance(one, ShapedDerivation) for one in items):
+        from chainrule.render.shaped import render_shaped
+
+        return render_shaped(items, fmt)  # type: ignore[arg-type]
     cls = _renderer(fmt)
     taken = {k: v for k, v in options.items() if k in cls._default_settings}
     if len(taken) < len(options):

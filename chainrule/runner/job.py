@@ -30,6 +30,7 @@ class Job:
     functions: tuple[str, ...] = ()  # names read as abstract functions
     real: bool = True  # variables are real
     at: tuple[str, ...] = ()  # a point, as typed ("x=1.5, W1=0.3"): values there too
+    shapes: tuple[str, ...] = ()  # declared shapes, as typed ("W1=3x2"): the shaped path
     fmt: str = "text"  # one of render.FORMATS, or "rich" for a terminal (ANSI styled)
     standalone: bool = False  # LaTeX: a whole document
     width: int = 100  # "rich" only: the terminal's width

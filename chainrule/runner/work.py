@@ -37,7 +37,7 @@ def work(job: Job, send: Send) -> None:
     Raises:
         ChainruleError: bad input, a limit, or a failed cross-check.
     """
-    from chainrule.api import derive, simplify
+    from chainrule.api import derive, is_shaped, simplify
     from chainrule.model import Note
 
     if job.answer is not None:
@@ -45,6 +45,9 @@ def work(job: Job, send: Send) -> None:
         return
     if job.gradcheck is not None:
         gradcheck(job, send)
+        return
+    if is_shaped(job.text, job.shapes, job.at or None):
+        shaped(job, send)
         return
     derivation = derive(
         job.text,
@@ -63,6 +66,18 @@ def work(job: Job, send: Send) -> None:
         send({"output": exact, "said": notes, "final": True})
     else:
         send({"output": render_output(simpler, job), "said": said(simpler.notes), "final": True})
+
+
+def shaped(job: Job, send: Send) -> None:
+    """Derive ``job`` with vectors and matrices (``api.derive_shaped``); ``send`` its output."""
+    from chainrule.api import derive_shaped
+    from chainrule.render.shaped import render_shaped
+
+    derivation = derive_shaped(
+        job.text, job.wrt or None, of=job.of, shapes=job.shapes, at=job.at or None
+    )
+    fmt = "text" if job.fmt == "rich" else job.fmt
+    send({"output": render_shaped(derivation, fmt), "said": (), "final": True})
 
 
 def check(job: Job, send: Send) -> None:

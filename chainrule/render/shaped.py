@@ -1,0 +1,217 @@
+"""A shaped derivation (``model.ShapedDerivation``) in every format: the forward pass with each
+intermediate's shape, then the reverse pass in backprop order, each line with its shape, the
+sentence on why the transpose goes on the right, and the values at a point when asked.
+
+>>> from chainrule.api import derive_shaped
+>>> d = derive_shaped("L = sum(W*x)", "all", shapes={"W": "2x3", "x": "3"})
+>>> print(render_shaped(d, "text"), end="")
+∂L/∂W, ∂L/∂x with shapes: W 2×3, x 3×1
+<BLANKLINE>
+Forward pass
+  L = sum(W · x)    1×1
+<BLANKLINE>
+Backpropagation
+  ∂L/∂W = 𝟏 · xᵀ    2×3
+  ∂L/∂x = Wᵀ · 𝟏    3×1
+<BLANKLINE>
+Why xᵀ goes on the right: a gradient has the shape of its variable, ∂L/∂W is 2×3; 𝟏 is 2×1 and
+x is 3×1, so only 𝟏 · xᵀ (2×1 · 1×3) is 2×3. Matrix factors are never reordered.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+from chainrule.model import ShapedDerivation, ShapedLine
+from chainrule.render.printers.latex import name_latex
+from chainrule.render.printers.shaped import delta_name, print_latex, print_python, print_unicode
+from chainrule.render.printers.unicode import name_unicode
+
+
+def render_shaped(d: ShapedDerivation | Sequence[ShapedDerivation], fmt: str) -> str:
+    """Render shaped derivations in ``fmt`` ("text", "markdown", "latex" or "json").
+
+    Args:
+        d: one derivation or several (one per input line).
+        fmt: the format.
+
+    Returns:
+        The output; JSON as one object (JSON Lines for several).
+    """
+    items = [d] if isinstance(d, ShapedDerivation) else list(d)
+    if fmt == "json":
+        return "\n".join(json.dumps(to_dict(x), ensure_ascii=False) for x in items) + "\n"
+    one = {"text": _text, "markdown": _markdown, "latex": _latex}[fmt]
+    return "\n".join(one(x) for x in items)
+
+
+def _lhs(d: ShapedDerivation, line: ShapedLine, style: str, first: bool) -> str:
+    out = d.output
+    if style == "latex":
+        grad = f"\\frac{{\\partial {name_latex(out)}}}{{\\partial {name_latex(line.name)}}}"
+        if line.kind == "delta":
+            return delta_name(line.name, "latex") + (f" = {grad}" if first else "")
+        return grad
+    grad = f"∂{name_unicode(out)}/∂{name_unicode(line.name)}"
+    if line.kind == "delta":
+        return delta_name(line.name, "unicode") + (f" = {grad}" if first else "")
+    return grad
+
+
+def _rows(d: ShapedDerivation, style: str) -> list[tuple[str, str, str]]:
+    """(left side, right side, shape) for each line of the reverse pass."""
+    show = print_latex if style == "latex" else print_unicode
+    rows, first = [], True
+    for line in d.lines:
+        rows.append((_lhs(d, line, style, first and line.kind == "delta"), show(line.expr),
+                     line.shape.text))  # fmt: skip
+        first = first and line.kind != "delta"
+    return rows
+
+
+def _why(d: ShapedDerivation, style: str) -> str:
+    for note in d.notes:
+        if note.code != "transpose_right":
+            continue
+        data = dict(note.data)
+        var, right = data["var"], data["right"] or "the input"
+        left = data["left"] or "the upstream gradient"
+        if style == "latex":
+            var, right = name_latex(var), name_latex(right)
+            left = delta_name(left[1:], "latex") if left.startswith("δ") else left
+            return (
+                f"Why ${right}^{{\\top}}$ goes on the right: a gradient has the shape of its "
+                f"variable, $\\partial {name_latex(d.output)}/\\partial {var}$ is "
+                f"${_tex(data['shape'])}$; ${left}$ is "
+                f"${_tex(data['left_shape'])}$ and ${right}$ is "
+                f"${_tex(data['right_shape'])}$, so only "
+                f"${left}\\,{right}^{{\\top}}$ has that shape. Matrix factors are never "
+                "reordered."
+            )
+        var, right = name_unicode(var), name_unicode(right) if data["right"] else right
+        rows, _, cols = data["shape"].partition("×")
+        inner = data["left_shape"].partition("×")[0]
+        return (
+            f"Why {right}ᵀ goes on the right: a gradient has the shape of its variable, "
+            f"∂{name_unicode(d.output)}/∂{var} is {data['shape']}; {left} is "
+            f"{data['left_shape']} and {right} is {data['right_shape']}, so only "
+            f"{left} · {right}ᵀ ({inner}×1 · 1×{cols}) is {rows}×{cols}. Matrix factors are "
+            "never reordered."
+        )
+    return ""
+
+
+def _tex(shape: str) -> str:
+    return shape.replace("×", "\\times ")
+
+
+def _heading(d: ShapedDerivation, style: str) -> str:
+    name = name_latex if style == "latex" else name_unicode
+    grads = ", ".join(f"∂{name(d.output)}/∂{name(w)}" for w in d.wrt)
+    shaped = ", ".join(f"{name(n)} {s.text}" for n, s in d.inputs if not s.is_scalar)
+    return f"{grads} with shapes: {shaped}" if shaped else grads
+
+
+def _aligned(rows: list[tuple[str, str, str]]) -> list[str]:
+    texts = [f"  {lhs} = {rhs}" for lhs, rhs, _ in rows]
+    width = max(map(len, texts), default=0)
+    return [f"{t.ljust(width)}    {shape}" for t, (_, _, shape) in zip(texts, rows, strict=True)]
+
+
+def _forward(d: ShapedDerivation, style: str) -> list[tuple[str, str, str]]:
+    show = print_latex if style == "latex" else print_unicode
+    name = name_latex if style == "latex" else name_unicode
+    return [(name(n.name), show(n.definition), n.shape.text) for n in d.nodes]
+
+
+def _values_lines(d: ShapedDerivation) -> list[str]:
+    if d.values is None:
+        return []
+    lines = ["", "Values"]
+    for label, pairs in (("", d.values.point), ("", d.values.forward)):
+        del label
+        lines += [f"  {name_unicode(n)} = {_nested(v)}" for n, v in pairs]
+    lines += [f"  ∂{name_unicode(d.output)}/∂{name_unicode(n)} = {_nested(v)}"
+              for n, v in d.values.gradients]  # fmt: skip
+    return lines
+
+
+def _nested(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_nested(v) for v in value) + "]"
+    text = f"{value:.6g}"
+    return text.replace("-", "−")
+
+
+def _text(d: ShapedDerivation) -> str:
+    lines = [_heading(d, "text"), "", "Forward pass", *_aligned(_forward(d, "text"))]
+    lines += ["", "Backpropagation", *_aligned(_rows(d, "text"))]
+    why = _why(d, "text")
+    lines += ["", *textwrap.wrap(why, 96)] if why else []
+    lines += _values_lines(d)
+    return "\n".join(lines) + "\n"
+
+
+def _markdown(d: ShapedDerivation) -> str:
+    lines = [f"**{_heading(d, 'text')}**", "", "| | | shape |", "|---|---|---|"]
+    lines += [f"| `{lhs}` | `{rhs}` | {shape} |" for lhs, rhs, shape in _forward(d, "text")]
+    lines += ["", "**Backpropagation**", "", "| | | shape |", "|---|---|---|"]
+    lines += [f"| `{lhs}` | `{rhs}` | {shape} |" for lhs, rhs, shape in _rows(d, "text")]
+    why = _why(d, "text")
+    lines += ["", why] if why else []
+    values = _values_lines(d)
+    lines += ["", "```text", *values[1:], "```"] if values else []
+    return "\n".join(lines) + "\n"
+
+
+def _latex(d: ShapedDerivation) -> str:
+    def block(rows: list[tuple[str, str, str]]) -> list[str]:
+        body = [f"  {lhs} &= {rhs} && {_tex(shape)} \\\\" for lhs, rhs, shape in rows]
+        return ["\\begin{align*}", *body, "\\end{align*}"]
+
+    lines = ["\\paragraph{Forward pass}", *block(_forward(d, "latex"))]
+    lines += ["\\paragraph{Backpropagation}", *block(_rows(d, "latex"))]
+    why = _why(d, "latex")
+    lines += [why] if why else []
+    return "\n".join(lines) + "\n"
+
+
+def to_dict(d: ShapedDerivation) -> dict[str, Any]:
+    """The JSON object of a shaped derivation (schema 1 keys, plus shapes and gradients)."""
+    out: dict[str, Any] = {
+        "schema": 1,
+        "input": d.source,
+        "shapes": {n: s.text for n, s in d.inputs},
+        "inputs": [n for n, _ in d.inputs],
+        "intermediates": [
+            {"name": n.name, "definition": print_python(n.definition), "shape": n.shape.text}
+            for n in d.nodes
+        ],
+        "output": d.output,
+        "wrt": list(d.wrt),
+        "backprop": [
+            {
+                "kind": line.kind,
+                "name": line.name,
+                "expression": print_python(line.expr),
+                "shape": line.shape.text,
+            }
+            for line in d.lines
+        ],  # fmt: skip
+        "derivatives": [
+            {"wrt": line.name, "result": print_python(line.expr), "shape": line.shape.text}
+            for line in d.lines
+            if line.kind == "gradient"
+        ],
+        "verified": d.verified,
+    }
+    if d.values is not None:
+        out["values"] = {
+            "point": dict(d.values.point),
+            "forward": dict(d.values.forward),
+            "gradients": dict(d.values.gradients),
+        }
+    return out

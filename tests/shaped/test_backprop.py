@@ -1,0 +1,190 @@
+"""The shape-aware chain rule: backprop lines in order with their shapes, matrix factors never
+reordered, shape errors naming the step and both shapes, every gradient checked numerically
+(numpy central differences) for networks with concrete and named sizes."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from chainrule.api import derive_shaped
+from chainrule.check.shaped import forward, gradients, verify_shaped
+from chainrule.errors import ProgramError, ShapeError, VariableError, VerificationError
+from chainrule.model import MExpr, ShapedDerivation
+from chainrule.render.printers.shaped import print_unicode
+from chainrule.render.shaped import render_shaped
+
+NETWORK = "a = W1*x + b1; h = sigmoid(a); z = W2*h + b2; L = sum((z - y)^2)/2"
+SYMBOLIC = ["W1=n×m", "x=m", "b1=n", "W2=k×n", "b2=k", "y=k"]
+CONCRETE = ["W1=3x2", "x=2", "b1=3", "W2=2x3", "b2=2", "y=2"]
+
+
+def _lines(d: ShapedDerivation) -> list[tuple[str, str, str, str]]:
+    return [(line.kind, line.name, print_unicode(line.expr), line.shape.text) for line in d.lines]
+
+
+def test_the_network_in_backprop_order() -> None:
+    d = derive_shaped(NETWORK, ["W2", "b2", "W1"], shapes=SYMBOLIC)
+    assert _lines(d) == [
+        ("delta", "z", "z − y", "k×1"),
+        ("gradient", "W2", "δz · hᵀ", "k×n"),
+        ("gradient", "b2", "δz", "k×1"),
+        ("delta", "h", "W₂ᵀ · δz", "n×1"),
+        ("delta", "a", "δh ⊙ σ(a) ⊙ (1 − σ(a))", "n×1"),
+        ("gradient", "W1", "δa · xᵀ", "n×m"),
+    ]
+    assert d.verified == "numeric"
+    assert [n.code for n in d.notes] == ["transpose_right"]
+
+
+def test_the_six_lines_as_printed() -> None:
+    d = derive_shaped(NETWORK, ["W2", "b2", "W1"], shapes=SYMBOLIC)
+    text = render_shaped(d, "text")
+    assert (
+        "Backpropagation\n"
+        "  δz = ∂L/∂z = z − y             k×1\n"
+        "  ∂L/∂W₂ = δz · hᵀ               k×n\n"
+        "  ∂L/∂b₂ = δz                    k×1\n"
+        "  δh = W₂ᵀ · δz                  n×1\n"
+        "  δa = δh ⊙ σ(a) ⊙ (1 − σ(a))    n×1\n"
+        "  ∂L/∂W₁ = δa · xᵀ               n×m\n"
+    ) in text
+    assert "Why hᵀ goes on the right" in text and "never reordered" in text
+    latex = render_shaped(d, "latex")
+    assert "\\odot" in latex and "h^{\\top}" in latex and "W_{2}^{\\top} \\delta_{z}" in latex
+
+
+@pytest.mark.parametrize("shapes", [SYMBOLIC, CONCRETE])
+def test_every_gradient_of_the_network(shapes: list[str]) -> None:
+    d = derive_shaped(NETWORK, "all", shapes=shapes)
+    grads = {line.name: print_unicode(line.expr) for line in d.lines if line.kind == "gradient"}
+    assert grads["b1"] == "δa" and grads["x"] == "W₁ᵀ · δa" and grads["y"] == "−(z − y)"
+    assert d.verified == "numeric"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_symbolic_sizes_checked_at_several_sizes(seed: int) -> None:
+    d = derive_shaped(NETWORK, "all", shapes=SYMBOLIC, check=False)
+    assert verify_shaped(d, seed=seed).verified == "numeric"
+
+
+PROGRAMS = {
+    "two hidden layers": (
+        "h1 = tanh(W1*x + b1); h2 = relu(W2*h1 + b2); z = W3*h2 + b3; L = sum((z - y)^2)/2",
+        ["W1=n×m", "x=m", "b1=n", "W2=p×n", "b2=p", "W3=k×p", "b3=k", "y=k"],
+    ),
+    "residual block": ("h = x + relu(W*x); L = norm(h)^2", ["W=n×n", "x=n"]),
+    "weight tying": ("h = sigmoid(W*x); z = W*h; L = sum(z)", ["W=n×n", "x=n"]),
+    "transpose tying": ("h = W*x; r = transpose(W)*h; L = sum((r - x)^2)", ["W=k×n", "x=n"]),
+    "softmax cross-entropy": ("z = W*x; L = cross_entropy(softmax(z), y)", ["W=k×n", "x=n", "y=k"]),
+    "softmax then cross-entropy": (
+        "z = W*x; p = softmax(z); L = cross_entropy(p, y)",
+        ["W=k×n", "x=n", "y=k"],
+    ),
+    "norm": ("L = norm(W*x - y)", ["W=k×n", "x=n", "y=k"]),
+    "dot": ("z = dot(w, x) + b; L = log(1 + exp(-z))", ["w=n", "x=n"]),
+    "hadamard and division": ("g = hadamard(a, exp(b)); L = sum(g/2 - a^3)/c", ["a=n", "b=n"]),
+    "matrix loss": ("E = A*B - C; L = sum(hadamard(E, E))", ["A=n×p", "B=p×m", "C=n×m"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_networks_and_losses_agree_with_finite_differences(name: str) -> None:
+    text, shapes = PROGRAMS[name]
+    d = derive_shaped(text, "all", shapes=shapes, check=False)
+    for seed in range(3):
+        assert verify_shaped(d, seed=seed).verified == "numeric"
+
+
+def test_fused_softmax_cross_entropy_is_the_textbook_form() -> None:
+    text, shapes = PROGRAMS["softmax cross-entropy"]
+    d = derive_shaped(text, "W", shapes=shapes)
+    assert _lines(d)[0] == ("delta", "z", "softmax(z) − y", "k×1")
+
+
+def test_weight_tying_sums_both_uses() -> None:
+    text, shapes = PROGRAMS["weight tying"]
+    d = derive_shaped(text, "W", shapes=shapes)
+    (grad,) = [print_unicode(line.expr) for line in d.lines if line.kind == "gradient"]
+    assert grad == "δz · hᵀ + (δh ⊙ σ(W · x) ⊙ (1 − σ(W · x))) · xᵀ"
+
+
+def test_a_wrong_rule_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    d = derive_shaped(NETWORK, "all", shapes=CONCRETE, check=False)
+    wrong = [
+        line if line.expr.op != "mm" or line.kind != "gradient"
+        else type(line)(line.kind, line.name,
+                        MExpr("neg", line.shape, (line.expr,)), line.shape)
+        for line in d.lines
+    ]  # fmt: skip
+    import dataclasses
+
+    with pytest.raises(VerificationError, match="central differences"):
+        verify_shaped(dataclasses.replace(d, lines=tuple(wrong)))
+
+
+@pytest.mark.parametrize(
+    ("text", "shapes", "message"),
+    [
+        ("h = W1*x; z = W2*h; L = sum(z)", ["W1=2x3", "x=3", "W2=1x3"],
+         "W2*h: W2 is 1×3 but h is 2×1"),
+        ("L = sum(a + b)", ["a=3", "b=2"], "a + b: a is 3×1 but b is 2×1"),
+        ("L = dot(a, b)", ["a=n", "b=m"], "dot(a, b): a is n×1 but b is m×1"),
+        ("L = W*x", ["W=2x2", "x=2"], "the output L is 2×1"),
+        ("L = sum(x^y)", ["x=2"], "exponent must be a number"),
+        ("L = sum(sinh(x))", ["x=2"], "not one of the shaped operations"),
+        ("L = sum(a ⊙ b)", ["a=2", "b=3"], "a ⊙ b: a is 2×1 but b is 3×1"),
+    ],
+)  # fmt: skip
+def test_shape_errors_name_the_step_and_both_shapes(
+    text: str, shapes: list[str], message: str
+) -> None:
+    with pytest.raises(ShapeError, match=re.escape(message)) as err:
+        derive_shaped(text, "all", shapes=shapes)
+    assert err.value.exit_code == 2
+
+
+def test_other_errors() -> None:
+    with pytest.raises(VariableError):
+        derive_shaped("L = sum(W*x)", "v", shapes=["W=2x2", "x=2"])
+    with pytest.raises(VariableError):
+        derive_shaped("L = sum(W*x)", shapes=["W=2x2", "x=2"])
+    with pytest.raises(ProgramError):
+        derive_shaped("sum(W*x)", "all", shapes=["W=2x2", "x=2"])
+
+
+def test_the_tutorial_snippet_at_a_point() -> None:
+    d = derive_shaped("z = dot(w, x) + b; loss = sum(z)", "all", at="w=[2,-1]; x=[1,2]; b=[0.5]")
+    assert d.values is not None
+    assert dict(d.values.gradients) == {"w": [1.0, 2.0], "b": [1.0], "x": [2.0, -1.0]}
+    assert dict(d.values.forward) == {"z": 0.5, "loss": 0.5}
+
+
+def test_matrices_at_a_point_agree_with_numpy() -> None:
+    d = derive_shaped(NETWORK, "all", shapes=SYMBOLIC,
+                      at="W1=[[1,2],[0,-1],[0.5,0.5]]; x=[1,-1]; b1=[0,0,0]; "
+                         "W2=[[1,0,1]]; b2=[0.1]; y=[1]")  # fmt: skip
+    assert d.values is not None
+    grads = dict(d.values.gradients)
+    assert np.array(grads["W1"]).shape == (3, 2)
+    assert np.array(grads["W2"]).shape == (1, 3)
+    with pytest.raises(ShapeError, match="is k×n but its value is 1×3"):
+        derive_shaped(NETWORK, "all", shapes=SYMBOLIC, at="W1=[1,2]; x=[1,-1]; b1=[0,0,0]; "
+                      "W2=[[1,0,1]]; b2=[0.1]; y=[1]")  # fmt: skip
+
+
+def test_against_torch() -> None:
+    torch = pytest.importorskip("torch")
+    d = derive_shaped(NETWORK, "all", shapes=CONCRETE, check=False)
+    rng = np.random.default_rng(1)
+    env = {n: rng.normal(size=(s.rows, s.cols)) for n, s in d.inputs}  # type: ignore[arg-type]
+    ours = gradients(d, env, {})
+    t = {n: torch.tensor(v, requires_grad=True) for n, v in env.items()}
+    a = t["W1"] @ t["x"] + t["b1"]
+    z = t["W2"] @ torch.sigmoid(a) + t["b2"]
+    ((z - t["y"]) ** 2).sum().div(2).backward()
+    for name in env:
+        assert np.allclose(ours[name], t[name].grad.numpy())
+    assert forward(d, env, {})["L"].shape == (1, 1)
