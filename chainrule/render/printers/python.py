@@ -114,7 +114,10 @@ class PythonPrinter(StrPrinter):  # type: ignore[misc]
             saved = self._settings["order"]
             self._settings["order"] = "none"
             try:
-                text = str(super()._print_Mul(TypedMul(*args, evaluate=False)))
+                # The product itself where nothing was taken off: a new one would have its
+                # assumptions (asked while printing) worked out again.
+                same = tuple(args) == expr.args
+                text = str(super()._print_Mul(expr if same else TypedMul(*args, evaluate=False)))
             finally:
                 self._settings["order"] = saved
         else:
