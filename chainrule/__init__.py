@@ -23,6 +23,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from chainrule.api import check_answer as check_answer
     from chainrule.api import derive as derive
+    from chainrule.api import derive_shaped as derive_shaped
     from chainrule.api import gradcheck as gradcheck
     from chainrule.api import parse_points as parse_points
     from chainrule.api import simplify as simplify
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "derive": "chainrule.api",
+    "derive_shaped": "chainrule.api",
     "simplify": "chainrule.api",
     "check_answer": "chainrule.api",
     "parse_points": "chainrule.api",
@@ -43,6 +45,7 @@ _LAZY = {
 
 __all__ = [
     "derive",
+    "derive_shaped",
     "simplify",
     "check_answer",
     "parse_points",

@@ -17,9 +17,6 @@ from chainrule.calculus.engine import differentiate
 from chainrule.calculus.identities import with_identities
 from chainrule.calculus.order import with_typed_order
 from chainrule.calculus.point import point_values, real_number
-from chainrule.calculus.shaped.backprop import backprop
-from chainrule.calculus.shaped.build import SHAPED_FUNCTIONS, build
-from chainrule.calculus.shaped.values import array_values
 from chainrule.calculus.simplify import simplify_results
 from chainrule.calculus.written import Written
 from chainrule.check.answer import judge
@@ -366,23 +363,29 @@ def derive_shaped(
         wrt: the variables, ``"all"``, or None for the only one.
         of: the output (the last assignment when None); it must be 1×1.
         shapes: more declarations: name → ``"3x2"``, or ``"W1=3x2"`` strings.
-        at: a point, vectors and matrices as lists (``"w=[2,-1]; x=[1,2]; b=[0.5]"``); a
-            variable given a list and no shape takes the list's shape.
-        check: cross-check every gradient with numpy central differences (at random values
-            and sizes) before returning; ``seed`` seeds them.
+        at: a point, vectors and matrices as lists (``"w=[2,-1]; x=[1,2]; b=[0.5]"``), a
+            list's shape the variable's unless declared.
+        check: cross-check every gradient with numpy central differences (random values
+            and sizes, seeded by ``seed``) before returning.
 
     Returns:
         The ShapedDerivation, with ``values`` when ``at`` is given.
 
     Raises:
         ParseError, ProgramError, VariableError, ShapeError: bad input (exit code 2).
-        VerificationError: a gradient disagreed with finite differences (a bug; exit code 70).
+        VerificationError: a gradient disagreed with finite differences (a bug, exit code 70).
 
     >>> d = derive_shaped("z = dot(w, x) + b; loss = sum(z)", "all",
     ...                   at="w=[2,-1]; x=[1,2]; b=[0.5]")
     >>> dict(d.values.gradients)
     {'b': [1.0], 'w': [1.0, 2.0], 'x': [2.0, -1.0]}
     """
+    # Imported here: a scalar input never loads the shaped path, nor numpy (below).
+    from chainrule.calculus.shaped.backprop import backprop
+    from chainrule.calculus.shaped.build import SHAPED_FUNCTIONS, build
+    from chainrule.calculus.shaped.values import array_values
+    from chainrule.check import shaped as numpy_check
+
     body, declared = split_declarations(text)
     declared |= read_shapes(shapes or ())
     point = None if at is None else array_values(read_array_points(at))
@@ -391,8 +394,5 @@ def derive_shaped(
             declared[name] = Shape(len(value), len(value[0]) if isinstance(value[0], list) else 1)
     inputs, nodes = build(parse(body, functions=SHAPED_FUNCTIONS, shaped=True), declared, of)
     derivation = backprop(text, inputs, nodes, wrt)
-    from chainrule.check.shaped import values_at as shaped_values_at
-    from chainrule.check.shaped import verify_shaped
-
-    derivation = verify_shaped(derivation, seed=seed) if check else derivation
-    return derivation if point is None else shaped_values_at(derivation, point)
+    derivation = numpy_check.verify_shaped(derivation, seed=seed) if check else derivation
+    return derivation if point is None else numpy_check.values_at(derivation, point)

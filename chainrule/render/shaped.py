@@ -176,6 +176,12 @@ def _latex(d: ShapedDerivation) -> str:
     lines += ["\\paragraph{Backpropagation}", *block(_rows(d, "latex"))]
     why = _why(d, "latex")
     lines += [why] if why else []
+    if d.values is not None:
+        rows = [(name_latex(n), v) for n, v in (*d.values.point, *d.values.forward)]
+        rows += [(f"\\frac{{\\partial {name_latex(d.output)}}}{{\\partial {name_latex(n)}}}", v)
+                 for n, v in d.values.gradients]  # fmt: skip
+        body = [f"  {lhs} &= {_nested(v).replace('−', '-')} \\\\" for lhs, v in rows]
+        lines += ["\\paragraph{Values}", "\\begin{align*}", *body, "\\end{align*}"]
     return "\n".join(lines) + "\n"
 
 

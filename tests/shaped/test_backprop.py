@@ -51,7 +51,7 @@ def test_the_six_lines_as_printed() -> None:
         "  δa = δh ⊙ σ(a) ⊙ (1 − σ(a))    n×1\n"
         "  ∂L/∂W₁ = δa · xᵀ               n×m\n"
     ) in text
-    assert "Why hᵀ goes on the right" in text and "never reordered" in text
+    assert "Why xᵀ goes on the right" in text and "never reordered" in text
     latex = render_shaped(d, "latex")
     assert "\\odot" in latex and "h^{\\top}" in latex and "W_{2}^{\\top} \\delta_{z}" in latex
 

@@ -113,8 +113,9 @@ def _leaves(e: MExpr) -> list[str]:
 
 
 def _why_transposed(lines: list[ShapedLine]) -> tuple[Note, ...]:
-    """The sentence on why the transpose goes on the right, for the first weight gradient."""
-    for line in lines:
+    """The sentence on why the transpose goes on the right, for the first layer's weights
+    (the last such gradient in backprop order: δa·xᵀ)."""
+    for line in reversed(lines):
         e = line.expr
         if line.kind == "gradient" and e.op == "mm" and e.args[1].op == "T":
             left, right = e.args[0], e.args[1].args[0]

@@ -111,8 +111,9 @@ def _node(
         return _elementwise("add", t, args, line)
     if t.op == "mul":
         out = args[0]
-        for term, right in zip(t.args[1:], args[1:], strict=True):
-            out = _times(out, right, t.args[0], term, line)
+        for i, right in enumerate(args[1:], 1):
+            left = t.args[0] if i == 1 else Term("mul", t.args[:i], "", t.column)
+            out = _times(out, right, left, t.args[i], line)
         return out
     if t.op == "div":
         a, b = args
@@ -187,9 +188,9 @@ def _times(a: MExpr, b: MExpr, ta: Term, tb: Term, line: str, *, strict: bool = 
     if (a.shape.is_scalar or b.shape.is_scalar) and not strict:
         return alg.had(a, b)
     if a.shape.cols != b.shape.rows:
+        step = _text(Term("mul", (ta, tb), "", ta.column), line)
         raise ShapeError(
-            f"{_text(ta, line)}*{_text(tb, line)}: {_text(ta, line)} is {a.shape.text} but "
-            f"{_text(tb, line)} is {b.shape.text}",
+            f"{step}: {_text(ta, line)} is {a.shape.text} but {_text(tb, line)} is {b.shape.text}",
             source=line,
             column=ta.column,
             hint=f"a product needs the columns of the left ({a.shape.cols}) to equal the rows "
