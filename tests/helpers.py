@@ -106,7 +106,12 @@ def to_sympy(term: Term, names: dict[str, sympy.Expr] | None = None) -> sympy.Ex
 def numeric_value(
     expr: sympy.Expr, point: dict[sympy.Symbol, float], *, allow_complex: bool = False
 ) -> complex | None:
-    """sympy's own evalf at a point (independent of chainrule.check.numeric); None if undefined."""
+    """sympy's own evalf at a point (independent of chainrule.check.numeric); None if undefined.
+
+    A huge constant held opaque (``model.Constant``) means what it shows."""
+    from chainrule.model import Constant
+
+    expr = expr.xreplace({c: c.shown for c in expr.atoms(Constant)})
     rewritten = expr.rewrite(sympy.exp) if expr.has(*_ml_classes()) else expr
     try:
         value = complex(rewritten.evalf(30, subs=point))

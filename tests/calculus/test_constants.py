@@ -55,11 +55,12 @@ def test_the_stand_in_value_is_the_same_for_the_same_constant() -> None:
         ("x*exp(300)", "exp(300)"),
         ("sin(x) + 2**2**2**99", "cos(x)"),
         ("x - (3^3)^(pi^5)", "1"),  # 27^306, 438 digits: found by the decomposition's property test
+        ("x + x/(pi/(x + (pi^2)^(5^3)))", None),  # π^250: found by the engine's property test
     ],
 )
-def test_huge_constants_derive_and_are_checked(text: str, result: str) -> None:
+def test_huge_constants_derive_and_are_checked(text: str, result: str | None) -> None:
     d = derive(text)
-    assert str(d.chain_rules[0].result) == result
+    assert result is None or str(d.chain_rules[0].result) == result
     assert d.verified == "numeric"  # the stand-in lets the check run
     assert not d.notes
 
