@@ -14,8 +14,8 @@ Backpropagation
   ∂L/∂W = 𝟏 · xᵀ    2×3
   ∂L/∂x = Wᵀ · 𝟏    3×1
 <BLANKLINE>
-Why xᵀ goes on the right: a gradient has the shape of its variable, ∂L/∂W is 2×3; 𝟏 is 2×1 and
-x is 3×1, so only 𝟏 · xᵀ (2×1 · 1×3) is 2×3. Matrix factors are never reordered.
+Why xᵀ goes on the right: a gradient has the shape of its variable, ∂L/∂W is 2×3; 𝟏 is 2×1 and x
+is 3×1, so only 𝟏 · xᵀ (2×1 · 1×3) is 2×3. Matrix factors are never reordered.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from chainrule.model import ShapedDerivation, ShapedLine
+from chainrule.model import MExpr, ShapedDerivation, ShapedLine
 from chainrule.render.printers.latex import name_latex
 from chainrule.render.printers.shaped import delta_name, print_latex, print_python, print_unicode
 from chainrule.render.printers.unicode import name_unicode
@@ -72,36 +72,55 @@ def _rows(d: ShapedDerivation, style: str) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _why(d: ShapedDerivation, style: str) -> str:
+def _fused(d: ShapedDerivation, style: str) -> str:
+    """The sentence on softmax into cross-entropy, when the derivation used it."""
     for note in d.notes:
-        if note.code != "transpose_right":
-            continue
-        data = dict(note.data)
-        var, right = data["var"], data["right"] or "the input"
-        left = data["left"] or "the upstream gradient"
-        if style == "latex":
-            var, right = name_latex(var), name_latex(right)
-            left = delta_name(left[1:], "latex") if left.startswith("δ") else left
-            return (
-                f"Why ${right}^{{\\top}}$ goes on the right: a gradient has the shape of its "
-                f"variable, $\\partial {name_latex(d.output)}/\\partial {var}$ is "
-                f"${_tex(data['shape'])}$; ${left}$ is "
-                f"${_tex(data['left_shape'])}$ and ${right}$ is "
-                f"${_tex(data['right_shape'])}$, so only "
-                f"${left}\\,{right}^{{\\top}}$ has that shape. Matrix factors are never "
-                "reordered."
+        if note.code == "softmax_cross_entropy":
+            name = name_latex if style == "latex" else name_unicode
+            targets = dict(note.data)["targets"]
+            shown = f"${name(targets)}$" if style == "latex" else name(targets)
+            gives = (
+                f"$\\operatorname{{softmax}}(z) - {name(targets)}$"
+                if style == "latex"
+                else f"softmax(z) − {shown}"
             )
-        var, right = name_unicode(var), name_unicode(right) if data["right"] else right
-        rows, _, cols = data["shape"].partition("×")
-        inner = data["left_shape"].partition("×")[0]
-        return (
-            f"Why {right}ᵀ goes on the right: a gradient has the shape of its variable, "
-            f"∂{name_unicode(d.output)}/∂{var} is {data['shape']}; {left} is "
-            f"{data['left_shape']} and {right} is {data['right_shape']}, so only "
-            f"{left} · {right}ᵀ ({inner}×1 · 1×{cols}) is {rows}×{cols}. Matrix factors are "
-            "never reordered."
-        )
+            return (
+                f"Softmax into cross-entropy gives {gives} when the targets "
+                f"{shown} sum to 1 (one-hot, or a distribution), as cross-entropy's targets do."
+            )
     return ""
+
+
+def _why(d: ShapedDerivation, style: str) -> str:
+    """Why the transpose goes on the right, said of the line the note names."""
+    note = next((n for n in d.notes if n.code == "transpose_right"), None)
+    if note is None:
+        return ""
+    line = d.lines[int(dict(note.data)["line"])]
+    left, right = line.expr.args[0], line.expr.args[1].args[0]
+    lr, rr = left.shape.rows, right.shape.rows
+    if style == "latex":
+        show = print_latex
+        grad = f"\\partial {name_latex(d.output)}/\\partial {name_latex(line.name)}"
+        return (
+            f"Why ${show(right)}^{{\\top}}$ goes on the right: a gradient has the shape of its "
+            f"variable, ${grad}$ is ${_tex(line.shape.text)}$; ${show(left)}$ is "
+            f"${_tex(left.shape.text)}$ and ${show(right)}$ is ${_tex(right.shape.text)}$, so "
+            f"only ${show(left)}\\,{show(right)}^{{\\top}}$ ({lr}$\\times$1 times "
+            f"1$\\times${rr}) has that shape. Matrix factors are never reordered."
+        )
+    a, b = _factor(print_unicode(left), left), _factor(print_unicode(right), right)
+    return (
+        f"Why {b}ᵀ goes on the right: a gradient has the shape of its variable, "
+        f"∂{name_unicode(d.output)}/∂{name_unicode(line.name)} is {line.shape.text}; {a} is "
+        f"{left.shape.text} and {b} is {right.shape.text}, so only {a} · {b}ᵀ "
+        f"({lr}×1 · 1×{rr}) is {line.shape.text}. Matrix factors are never reordered."
+    )
+
+
+def _factor(text: str, e: MExpr) -> str:
+    """``text`` bracketed unless ``e`` is a name, a δ or 𝟏."""
+    return text if e.op in ("var", "delta", "ones") else f"({text})"
 
 
 def _tex(shape: str) -> str:
@@ -149,10 +168,19 @@ def _nested(value: Any) -> str:
 def _text(d: ShapedDerivation) -> str:
     lines = [_heading(d, "text"), "", "Forward pass", *_aligned(_forward(d, "text"))]
     lines += ["", "Backpropagation", *_aligned(_rows(d, "text"))]
-    why = _why(d, "text")
-    lines += ["", *textwrap.wrap(why, 96)] if why else []
+    for sentence in (_why(d, "text"), _fused(d, "text")):
+        lines += ["", *_wrapped(sentence)] if sentence else []
     lines += _values_lines(d)
     return "\n".join(lines) + "\n"
+
+
+def _wrapped(sentence: str) -> list[str]:
+    """``sentence`` in lines of at most 96 characters, never broken inside brackets."""
+    kept, depth = [], 0
+    for ch in sentence:
+        depth += (ch == "(") - (ch == ")")
+        kept.append("\0" if ch == " " and depth > 0 else ch)
+    return [line.replace("\0", " ") for line in textwrap.wrap("".join(kept), 96)]
 
 
 def _markdown(d: ShapedDerivation) -> str:
@@ -160,8 +188,8 @@ def _markdown(d: ShapedDerivation) -> str:
     lines += [f"| `{lhs}` | `{rhs}` | {shape} |" for lhs, rhs, shape in _forward(d, "text")]
     lines += ["", "**Backpropagation**", "", "| | | shape |", "|---|---|---|"]
     lines += [f"| `{lhs}` | `{rhs}` | {shape} |" for lhs, rhs, shape in _rows(d, "text")]
-    why = _why(d, "text")
-    lines += ["", why] if why else []
+    for sentence in (_why(d, "text"), _fused(d, "text")):
+        lines += ["", sentence] if sentence else []
     values = _values_lines(d)
     lines += ["", "```text", *values[1:], "```"] if values else []
     return "\n".join(lines) + "\n"
@@ -174,8 +202,7 @@ def _latex(d: ShapedDerivation) -> str:
 
     lines = ["\\paragraph{Forward pass}", *block(_forward(d, "latex"))]
     lines += ["\\paragraph{Backpropagation}", *block(_rows(d, "latex"))]
-    why = _why(d, "latex")
-    lines += [why] if why else []
+    lines += [s for s in (_why(d, "latex"), _fused(d, "latex")) if s]
     if d.values is not None:
         rows = [(name_latex(n), v) for n, v in (*d.values.point, *d.values.forward)]
         rows += [(f"\\frac{{\\partial {name_latex(d.output)}}}{{\\partial {name_latex(n)}}}", v)
@@ -197,6 +224,7 @@ def to_dict(d: ShapedDerivation) -> dict[str, Any]:
             for n in d.nodes
         ],
         "output": d.output,
+        "expression": None,  # a shaped output is not written out in the inputs
         "wrt": list(d.wrt),
         "backprop": [
             {
@@ -208,7 +236,12 @@ def to_dict(d: ShapedDerivation) -> dict[str, Any]:
             for line in d.lines
         ],  # fmt: skip
         "derivatives": [
-            {"wrt": line.name, "result": print_python(line.expr), "shape": line.shape.text}
+            {
+                "wrt": line.name,
+                "in_intermediates": print_python(line.expr),
+                "result": print_python(line.expr),
+                "shape": line.shape.text,
+            }
             for line in d.lines
             if line.kind == "gradient"
         ],
@@ -220,4 +253,5 @@ def to_dict(d: ShapedDerivation) -> dict[str, Any]:
             "forward": dict(d.values.forward),
             "gradients": dict(d.values.gradients),
         }
+    out["notes"] = [{"code": n.code, **dict(n.data)} for n in d.notes]
     return out

@@ -188,3 +188,17 @@ def test_against_torch() -> None:
     for name in env:
         assert np.allclose(ours[name], t[name].grad.numpy())
     assert forward(d, env, {})["L"].shape == (1, 1)
+
+
+def test_the_sentences_under_the_derivation() -> None:
+    text, shapes = PROGRAMS["residual block"]
+    out = render_shaped(derive_shaped(text, "all", shapes=shapes), "text")
+    assert "only (δh ⊙ H(W · x)) · xᵀ (n×1 · 1×n) is n×n" in out.replace("\n", " ")
+    text, shapes = PROGRAMS["softmax cross-entropy"]
+    d = derive_shaped(text, "W", shapes=shapes)
+    assert "when the targets y sum to 1" in render_shaped(d, "text").replace("\n", " ")
+    assert "\\operatorname{softmax}(z) - y" in render_shaped(d, "latex")
+    assert [n["code"] for n in __import__("json").loads(render_shaped(d, "json"))["notes"]] == [
+        "transpose_right",
+        "softmax_cross_entropy",
+    ]

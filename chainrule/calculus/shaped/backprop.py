@@ -79,7 +79,7 @@ def backprop(
         output=output,
         wrt=tuple(chosen),
         lines=tuple(lines),
-        notes=_why_transposed(lines),
+        notes=_why_transposed(lines) + _fused(nodes),
     )
 
 
@@ -114,29 +114,26 @@ def _leaves(e: MExpr) -> list[str]:
 
 def _why_transposed(lines: list[ShapedLine]) -> tuple[Note, ...]:
     """The sentence on why the transpose goes on the right, for the first layer's weights
-    (the last such gradient in backprop order: δa·xᵀ)."""
-    for line in reversed(lines):
-        e = line.expr
-        if line.kind == "gradient" and e.op == "mm" and e.args[1].op == "T":
-            left, right = e.args[0], e.args[1].args[0]
-            return (
-                Note(
-                    "transpose_right",
-                    (
-                        ("var", line.name),
-                        ("shape", line.shape.text),
-                        ("left_shape", left.shape.text),
-                        ("right_shape", right.shape.text),
-                        (
-                            "left",
-                            "δ" + left.text
-                            if left.op == "delta"
-                            else "𝟏"
-                            if left.op == "ones"
-                            else "",
-                        ),
-                        ("right", right.text if right.op == "var" else ""),
-                    ),
-                ),
-            )
+    (the last such gradient in backprop order: δa·xᵀ), one whose left factor is a δ if any;
+    the note names the line (its index)."""
+    found = [
+        i
+        for i, line in enumerate(lines)
+        if line.kind == "gradient" and line.expr.op == "mm" and line.expr.args[1].op == "T"
+    ]
+    found.sort(key=lambda i: (lines[i].expr.args[0].op != "delta", -i))
+    return (Note("transpose_right", (("line", str(found[0])),)),) if found else ()
+
+
+def _fused(nodes: tuple[ShapedNode, ...]) -> tuple[Note, ...]:
+    """A note when softmax into cross-entropy was derived as softmax(z) − y, which takes the
+    targets to sum to 1 (``check.shaped`` draws them so)."""
+    for n in nodes:
+        stack = [n.definition]
+        while stack:
+            e = stack.pop()
+            if e.op == "ce" and e.args[0].op == "softmax":
+                target = e.args[1].text if e.args[1].op == "var" else ""
+                return (Note("softmax_cross_entropy", (("targets", target),)),)
+            stack.extend(e.args)
     return ()

@@ -178,7 +178,7 @@ def _apply(t: Term, args: list[MExpr], line: str) -> MExpr:
 def _elementwise(op: str, t: Term, args: list[MExpr], line: str) -> MExpr:
     shape = next((a.shape for a in args if not a.shape.is_scalar), SCALAR)
     for term, a in zip(t.args, args, strict=True):
-        if a.shape != shape and not (a.shape.is_scalar and a.op in ("num", "const")):
+        if a.shape != shape and not (a.shape.is_scalar and op == "add"):  # x − μ: μ broadcasts
             first = next(i for i, b in enumerate(args) if b.shape == shape)
             _mismatch(line, t, "+" if op == "add" else "⊙", args[first], a, t.args[first], term)
     return alg.add(*args) if op == "add" else alg.had(*args)
