@@ -3,8 +3,8 @@
 
 Read by hand, character classes only; a size is a positive whole number or a name.
 
->>> read_shape("3x2"), read_shape("n×m").text, read_shape("m").text
-(Shape(rows=3, cols=2), 'n×m', 'm×1')
+>>> read_shape("3x2"), read_shape("n×m").text, read_shape("nxm").text, read_shape("m").text
+(Shape(rows=3, cols=2), 'n×m', 'n×m', 'm×1')
 >>> text, shapes = split_declarations("W1: 3x2; x: 2\\na = W1*x")
 >>> shapes["W1"].text, text.split("\\n")[1]
 ('3×2', 'a = W1*x')
@@ -43,6 +43,16 @@ def read_shape(text: str, *, source: str | None = None, column: int | None = Non
         ParseError: not a shape.
     """
     match = _SHAPE.match(text)
+    if match is not None and match.group(2) is None and "x" in text.strip()[1:-1]:
+        # n0xn0, nxm: an x between two sizes separates them (a size is never named with x
+        # inside it, which would be unreadable anyway).
+        body = text.strip()
+        cuts = [i for i, c in enumerate(body) if c == "x" and 0 < i < len(body) - 1]
+        for i in cuts:
+            split = _SHAPE.match(f"{body[:i]}×{body[i + 1 :]}")
+            if split is not None and split.group(2) is not None:
+                match = split
+                break
     if match is None:
         raise ParseError(
             f"'{text.strip()}' is not a shape",

@@ -14,7 +14,8 @@ from chainrule.read.shapes import is_shaped, read_shape, read_shape_specs, split
 @pytest.mark.parametrize(
     ("text", "shape"),
     [("3x2", Shape(3, 2)), ("3×2", Shape(3, 2)), ("n×m", Shape("n", "m")), ("2", Shape(2, 1)),
-     ("m", Shape("m", 1)), (" k x 1 ", Shape("k", 1))],
+     ("m", Shape("m", 1)), (" k x 1 ", Shape("k", 1)), ("nxm", Shape("n", "m")),
+     ("n0xn1", Shape("n0", "n1")), ("x", Shape("x", 1))],
 )  # fmt: skip
 def test_read_shape(text: str, shape: Shape) -> None:
     assert read_shape(text) == shape
