@@ -105,14 +105,19 @@ def forward(d: ShapedDerivation, env: Env, sizes: Mapping[Dim, int]) -> Env:
     return out
 
 
-def gradients(d: ShapedDerivation, env: Env, sizes: Mapping[Dim, int]) -> dict[str, np.ndarray]:
-    """Each line of the reverse pass evaluated in order: the δ's, then the gradients."""
+def gradients(
+    d: ShapedDerivation, env: Env, sizes: Mapping[Dim, int], deltas: Env | None = None
+) -> dict[str, np.ndarray]:
+    """Each line of the reverse pass evaluated in order: the δ's (into ``deltas`` when
+    given), then the gradients."""
     values = forward(d, env, sizes)
     out: dict[str, np.ndarray] = {}
     for line in d.lines:
         value = evaluate(line.expr, values, sizes) * np.ones(_dims(line.shape, sizes))
         if line.kind == "delta":
             values["δ" + line.name] = value
+            if deltas is not None:
+                deltas[line.name] = value
         else:
             out[line.name] = value
     return out
@@ -235,7 +240,8 @@ def values_at(d: ShapedDerivation, point: Mapping[str, Any]) -> ShapedDerivation
         env[name] = value
     with np.errstate(all="ignore"):
         values = forward(d, env, sizes)
-        grads = gradients(d, env, sizes)
+        deltas: Env = {}
+        grads = gradients(d, env, sizes, deltas)
     bad = [n for n, v in values.items() if not np.all(np.isfinite(v))]
     if bad:
         raise MathError(f"{bad[0]} has no finite value at the point", option="at")
@@ -249,5 +255,6 @@ def values_at(d: ShapedDerivation, point: Mapping[str, Any]) -> ShapedDerivation
         point=tuple((n, listed(env[n], n)) for n, _ in d.inputs),
         forward=tuple((n.name, listed(values[n.name])) for n in d.nodes),
         gradients=tuple((n, listed(grads[n], n)) for n in d.wrt),
+        deltas=tuple((n, listed(v)) for n, v in deltas.items()),
     )
     return dataclasses.replace(d, values=shaped)

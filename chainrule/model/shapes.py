@@ -94,6 +94,7 @@ class ShapedValues:
     point: tuple[tuple[str, object], ...]
     forward: tuple[tuple[str, object], ...]
     gradients: tuple[tuple[str, object], ...]
+    deltas: tuple[tuple[str, object], ...] = ()  # each intermediate's δ, in backprop order
 
 
 @dataclass(frozen=True)

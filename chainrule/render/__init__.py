@@ -59,7 +59,7 @@ def render(d: Derivation | Sequence[Derivation], fmt: str, **options: Any) -> st
     if items and all(isinstance(one, ShapedDerivation) for one in items):
         from chainrule.render.shaped import render_shaped
 
-        return render_shaped(items, fmt)  # type: ignore[arg-type]
+        return render_shaped(items, fmt, standalone=bool(options.get("standalone")))  # type: ignore[arg-type]
     cls = _renderer(fmt)
     taken = {k: v for k, v in options.items() if k in cls._default_settings}
     if len(taken) < len(options):

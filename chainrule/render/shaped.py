@@ -31,12 +31,15 @@ from chainrule.render.printers.shaped import delta_name, print_latex, print_pyth
 from chainrule.render.printers.unicode import name_unicode
 
 
-def render_shaped(d: ShapedDerivation | Sequence[ShapedDerivation], fmt: str) -> str:
+def render_shaped(
+    d: ShapedDerivation | Sequence[ShapedDerivation], fmt: str, *, standalone: bool = False
+) -> str:
     """Render shaped derivations in ``fmt`` ("text", "markdown", "latex" or "json").
 
     Args:
         d: one derivation or several (one per input line).
         fmt: the format.
+        standalone: LaTeX only: a whole document for pdflatex.
 
     Returns:
         The output; JSON as one object (JSON Lines for several).
@@ -45,7 +48,16 @@ def render_shaped(d: ShapedDerivation | Sequence[ShapedDerivation], fmt: str) ->
     if fmt == "json":
         return "\n".join(json.dumps(to_dict(x), ensure_ascii=False) for x in items) + "\n"
     one = {"text": _text, "markdown": _markdown, "latex": _latex}[fmt]
-    return "\n".join(one(x) for x in items)
+    out = "\n".join(one(x) for x in items)
+    if fmt == "latex" and standalone:
+        return _PREAMBLE + out + "\\end{document}\n"
+    return out
+
+
+_PREAMBLE = (
+    "\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage{amssymb}\n"
+    "\\allowdisplaybreaks\n\\begin{document}\n"
+)
 
 
 def _lhs(d: ShapedDerivation, line: ShapedLine, style: str, first: bool) -> str:
@@ -147,14 +159,19 @@ def _forward(d: ShapedDerivation, style: str) -> list[tuple[str, str, str]]:
 
 
 def _values_lines(d: ShapedDerivation) -> list[str]:
+    """The point, the forward pass and the reverse pass in its order, at the point."""
     if d.values is None:
         return []
     lines = ["", "Values"]
-    for label, pairs in (("", d.values.point), ("", d.values.forward)):
-        del label
-        lines += [f"  {name_unicode(n)} = {_nested(v)}" for n, v in pairs]
-    lines += [f"  ∂{name_unicode(d.output)}/∂{name_unicode(n)} = {_nested(v)}"
-              for n, v in d.values.gradients]  # fmt: skip
+    pairs = [(name_unicode(n), v) for n, v in (*d.values.point, *d.values.forward)]
+    lines += [f"  {name} = {_nested(v)}" for name, v in pairs]
+    deltas, grads = dict(d.values.deltas), dict(d.values.gradients)
+    for line in d.lines:
+        if line.kind == "delta" and line.name in deltas:
+            lines.append(f"  {delta_name(line.name, 'unicode')} = {_nested(deltas[line.name])}")
+        elif line.kind == "gradient" and line.name in grads:
+            grad = f"∂{name_unicode(d.output)}/∂{name_unicode(line.name)}"
+            lines.append(f"  {grad} = {_nested(grads[line.name])}")
     return lines
 
 
@@ -205,6 +222,7 @@ def _latex(d: ShapedDerivation) -> str:
     lines += [s for s in (_why(d, "latex"), _fused(d, "latex")) if s]
     if d.values is not None:
         rows = [(name_latex(n), v) for n, v in (*d.values.point, *d.values.forward)]
+        rows += [(delta_name(n, "latex"), v) for n, v in d.values.deltas]
         rows += [(f"\\frac{{\\partial {name_latex(d.output)}}}{{\\partial {name_latex(n)}}}", v)
                  for n, v in d.values.gradients]  # fmt: skip
         body = [f"  {lhs} &= {_nested(v).replace('−', '-')} \\\\" for lhs, v in rows]
@@ -252,6 +270,7 @@ def to_dict(d: ShapedDerivation) -> dict[str, Any]:
             "point": dict(d.values.point),
             "forward": dict(d.values.forward),
             "gradients": dict(d.values.gradients),
+            "deltas": dict(d.values.deltas),
         }
     out["notes"] = [{"code": n.code, **dict(n.data)} for n in d.notes]
     return out

@@ -77,7 +77,8 @@ def shaped(job: Job, send: Send) -> None:
         job.text, job.wrt or None, of=job.of, shapes=job.shapes, at=job.at or None
     )
     fmt = "text" if job.fmt == "rich" else job.fmt
-    send({"output": render_shaped(derivation, fmt), "said": (), "final": True})
+    output = render_shaped(derivation, fmt, standalone=job.standalone)
+    send({"output": output, "said": (), "final": True})
 
 
 def check(job: Job, send: Send) -> None:

@@ -5,9 +5,12 @@ input still never loads numpy."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from chainrule.cli import main
@@ -87,3 +90,35 @@ def test_a_scalar_input_never_loads_numpy() -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout  # fmt: skip
     assert out.split()[-1] == "False"
+
+
+def test_standalone_latex_compiles(tmp_path: Path) -> None:
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed")
+    at = "W1=[[1,2],[0,-1],[0.5,0.5]]; x=[1,-1]; b1=[0,0,0]; W2=[[1,0,1]]; b2=[0.1]; y=[1]"
+    for program, shapes in (
+        (NETWORK, SHAPES),
+        ("h = x + relu(W @ x); z = W @ h; L = cross_entropy(softmax(z), y) + norm(h)^2",
+         ["--shape", "W=n×n", "--shape", "x=n", "--shape", "y=n"]),
+    ):  # fmt: skip
+        extra = ["--at", at] if program == NETWORK else []
+        result = _cli(program, *shapes, "--wrt", "all", "--latex", "--standalone", *extra)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith("\\documentclass")
+        (tmp_path / "d.tex").write_text(result.stdout)
+        done = subprocess.run(
+            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout[-2000:]
+        assert "Missing character" not in (tmp_path / "d.log").read_text(errors="replace")
+
+
+def test_values_list_the_reverse_pass_in_order() -> None:
+    out = _cli(NETWORK, *SHAPES, "--wrt", "all", "--at",
+               "W1=[[1,2],[0,-1],[0.5,0.5]]; x=[1,-1]; b1=[0,0,0]; W2=[[1,0,1]]; b2=[0.1]; "
+               "y=[1]").stdout  # fmt: skip
+    values = out.split("\nValues\n")[1]
+    names = [line.split(" = ")[0].strip() for line in values.splitlines()]
+    assert names.index("δz") < names.index("∂L/∂W₂") < names.index("δh") < names.index("δa")
+    assert names.index("δa") < names.index("∂L/∂W₁")
