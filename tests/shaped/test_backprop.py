@@ -175,19 +175,86 @@ def test_matrices_at_a_point_agree_with_numpy() -> None:
                       "W2=[[1,0,1]]; b2=[0.1]; y=[1]")  # fmt: skip
 
 
-def test_against_torch() -> None:
+def _torch_forward(torch, d: ShapedDerivation, env: dict):  # type: ignore[no-untyped-def]
+    """The forward pass in torch, from the nodes' definitions (torch autograd as the oracle)."""
+    functions = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu,
+                 "exp": torch.exp, "log": torch.log, "softplus": torch.nn.functional.softplus,
+                 "sin": torch.sin, "cos": torch.cos, "sqrt": torch.sqrt}  # fmt: skip
+    values = dict(env)
+    for node in d.nodes:
+        done: dict[int, object] = {}
+        stack = [(node.definition, False)]
+        while stack:
+            u, ready = stack.pop()
+            if not ready:
+                stack.append((u, True))
+                stack.extend((a, False) for a in u.args)
+                continue
+            a = [done[id(x)] for x in u.args]
+            op = u.op
+            if op == "var":
+                out = values[u.text]
+            elif op == "num":
+                out = torch.tensor([[float(u.value)]], dtype=torch.float64)
+            elif op == "add":
+                out = sum(a[1:], a[0])
+            elif op == "had":
+                out = a[0]
+                for b in a[1:]:
+                    out = out * b
+            else:
+                out = _torch_op(torch, functions, u, a)
+            done[id(u)] = out
+        values[node.name] = done[id(node.definition)]
+    return values[d.output]
+
+
+def _torch_op(torch, functions, u: MExpr, a: list):  # type: ignore[no-untyped-def]
+    op = u.op
+    if op in ("neg", "T", "fn", "sum", "norm", "norm2", "softmax"):
+        x = a[0]
+        if op == "neg":
+            return -x
+        if op == "T":
+            return x.T
+        if op == "fn":
+            return functions[u.text](x)
+        if op == "softmax":
+            return torch.softmax(x, dim=0)
+        if op == "norm":
+            return torch.linalg.norm(x).reshape(1, 1)
+        return (x if op == "sum" else x**2).sum().reshape(1, 1)
+    x, y = a
+    if op == "mm":
+        return x @ y
+    if op == "div":
+        return x / y
+    if op == "pow":
+        return x**y
+    if op == "dot":
+        return (x * y).sum().reshape(1, 1)
+    assert op == "ce", op
+    return -(y * torch.log(x)).sum().reshape(1, 1)
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_against_torch_autograd(name: str) -> None:
     torch = pytest.importorskip("torch")
-    d = derive_shaped(NETWORK, "all", shapes=CONCRETE, check=False)
-    rng = np.random.default_rng(1)
-    env = {n: rng.normal(size=(s.rows, s.cols)) for n, s in d.inputs}  # type: ignore[arg-type]
-    ours = gradients(d, env, {})
+    text, shapes = PROGRAMS[name]
+    d = derive_shaped(text, "all", shapes=shapes, check=False)
+    rng = np.random.default_rng(7)
+    sizes = {dim: int(rng.integers(2, 5)) for _, s in d.inputs for dim in s.sizes}
+    env = {}
+    for n, s in d.inputs:
+        dims = tuple(sizes.get(x, x) for x in (s.rows, s.cols))
+        value = rng.uniform(0.5, 1.5, dims)  # type: ignore[arg-type]
+        env[n] = value / value.sum() if n == "y" and "cross_entropy" in text else value
+    ours = gradients(d, env, sizes)
     t = {n: torch.tensor(v, requires_grad=True) for n, v in env.items()}
-    a = t["W1"] @ t["x"] + t["b1"]
-    z = t["W2"] @ torch.sigmoid(a) + t["b2"]
-    ((z - t["y"]) ** 2).sum().div(2).backward()
-    for name in env:
-        assert np.allclose(ours[name], t[name].grad.numpy())
-    assert forward(d, env, {})["L"].shape == (1, 1)
+    _torch_forward(torch, d, t).sum().backward()
+    for n in d.wrt:
+        assert np.allclose(ours[n], t[n].grad.numpy(), rtol=1e-9, atol=1e-12), (name, n)
+    assert forward(d, env, sizes)[d.output].shape == (1, 1)
 
 
 def test_the_sentences_under_the_derivation() -> None:
