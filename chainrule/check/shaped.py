@@ -179,15 +179,23 @@ def _compare(
     d: ShapedDerivation, name: str, grad: np.ndarray, env: Env, sizes: Mapping[Dim, int]
 ) -> None:
     for index in np.ndindex(*env[name].shape):
-        numeric, noise = _difference(d, name, index, env, sizes, 1e-6)
-        if not np.isfinite(numeric):
-            continue
         # Agreement within 10⁻⁴ relative, or within the rounding of L itself (a loss of 10⁹
-        # leaves a difference quotient only a few digits); a miss is tried at a 10× step.
-        if abs(numeric - grad[index]) <= 1e-6 + 1e-4 * abs(numeric) + noise:
-            continue
-        numeric, noise = _difference(d, name, index, env, sizes, 1e-5)
-        if abs(numeric - grad[index]) > 1e-6 + 1e-4 * abs(numeric) + noise:
+        # leaves a difference quotient only a few digits).  A miss is retried at halved
+        # steps, each pair extrapolated (Richardson), before it is called: sin of a large
+        # argument can oscillate within a step of 10⁻⁶.
+        previous = None
+        for halvings in range(18):  # down to 1.5·10⁻¹⁰, where rounding is still small
+            step = 1e-5 * 0.5**halvings if halvings else 1e-6
+            numeric, noise = _difference(d, name, index, env, sizes, step)
+            if not np.isfinite(numeric):
+                break
+            estimates = [numeric]
+            if previous is not None and halvings > 1:
+                estimates.append((4 * numeric - previous) / 3)
+            if any(abs(e - grad[index]) <= 1e-6 + 1e-4 * abs(e) + noise for e in estimates):
+                break
+            previous = numeric if halvings else None
+        else:
             raise VerificationError(
                 f"∂{d.output}/∂{name}{list(index)} is {grad[index]:.10g} by the chain rule but "
                 f"{numeric:.10g} by central differences (sizes {sizes})"

@@ -151,8 +151,12 @@ def test_other_errors() -> None:
         derive_shaped("L = sum(W*x)", "v", shapes=["W=2x2", "x=2"])
     with pytest.raises(VariableError):
         derive_shaped("L = sum(W*x)", shapes=["W=2x2", "x=2"])
-    with pytest.raises(ProgramError):
-        derive_shaped("sum(W*x)", "all", shapes=["W=2x2", "x=2"])
+    with pytest.raises(ProgramError, match="'h' is used before it is assigned"):
+        derive_shaped("L = sum(h); h = W*x", "all", shapes=["W=2x2", "x=2"])
+    with pytest.raises(ProgramError, match="'q' names no assignment"):
+        derive_shaped("L = sum(W*x)", "all", shapes=["W=2x2", "x=2"], of="q")
+    bare = derive_shaped("sum(hadamard(f, x))", "all", shapes=["f=2", "x=2"])
+    assert bare.output == "L" and [n.name for n in bare.nodes] == ["L"]
 
 
 def test_the_tutorial_snippet_at_a_point() -> None:

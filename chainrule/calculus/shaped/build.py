@@ -7,6 +7,7 @@ both shapes where they do not fit (``W2*h: W2 is 1×3 but h is 2×1``).
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 from chainrule.calculus.shaped import algebra as alg
@@ -39,11 +40,14 @@ def build(
 
     Raises:
         ShapeError: operands whose shapes do not fit, or an output that is not 1×1.
-        ProgramError: a bare expression, or a name used before it is assigned.
+        ProgramError: a name used before it is assigned, or an output (``of``) that names
+            no assignment.
     """
     assignments = program.assignments
-    if any(a.name is None for a in assignments):
-        raise ProgramError("with shapes, write a program of assignments (L = sum(z))")
+    if program.is_expression:  # a bare expression is the output, named f as in f(x)
+        names = _names(assignments[0].value)
+        name = next(n for n in ("f", "L", "loss", "out") if n not in names)
+        assignments = (dataclasses.replace(assignments[0], name=name),)
     lines = program.source.split("\n")
     nodes: list[ShapedNode] = []
     known: dict[str, Shape] = {}
@@ -52,6 +56,8 @@ def build(
         assert a.name is not None
         line = lines[a.line - 1] if a.line - 1 < len(lines) else program.source
         value = _build(a.value, line, shapes, known, inputs)
+        if a.name in inputs:
+            raise ProgramError(f"'{a.name}' is used before it is assigned", source=line)
         nodes.append(ShapedNode(a.name, value, value.shape))
         known[a.name] = value.shape
         if a.name == of:
@@ -65,6 +71,15 @@ def build(
             hint="end in a scalar, like L = sum((z - y)^2)/2",
         )
     return tuple(sorted(inputs.items())), tuple(nodes)
+
+
+def _names(term: Term) -> set[str]:
+    out, stack = set(), [term]
+    while stack:
+        t = stack.pop()
+        out.add(t.text) if t.op == "symbol" else None
+        stack.extend(t.args)
+    return out
 
 
 def _build(
