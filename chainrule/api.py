@@ -24,7 +24,7 @@ from chainrule.check.gradcheck import POINTS, with_gradcheck
 from chainrule.check.values import with_values
 from chainrule.check.verify import verify
 from chainrule.errors import ChainruleError, LimitError, ParseError, VariableError
-from chainrule.model import Derivation, Graph, NameParts, Program, Shape, ShapedDerivation
+from chainrule.model import Derivation, Graph, NameParts, Program, ShapedDerivation
 from chainrule.read.arrays import read_array_points
 from chainrule.read.points import read_points
 from chainrule.read.program import parse, read_name, typed_name
@@ -355,6 +355,7 @@ def derive_shaped(
     at: str | Sequence[str] | None = None,
     check: bool = True,
     seed: int = 0,
+    points: int | None = None,
 ) -> ShapedDerivation:
     """The chain rule with vectors and matrices: backprop in order, each step with its shape.
 
@@ -367,32 +368,31 @@ def derive_shaped(
             list's shape the variable's unless declared.
         check: cross-check every gradient with numpy central differences (random values
             and sizes, seeded by ``seed``) before returning.
+        points: a gradient check, reported (``gradcheck``), at ``at`` or this many points.
 
     Returns:
-        The ShapedDerivation, with ``values`` when ``at`` is given.
+        The ShapedDerivation, with ``values`` at ``at`` (or a ``gradcheck``).
 
     Raises:
         ParseError, ProgramError, VariableError, ShapeError: bad input (exit code 2).
         VerificationError: a gradient disagreed with finite differences (a bug, exit code 70).
 
-    >>> d = derive_shaped("z = dot(w, x) + b; loss = sum(z)", "all",
-    ...                   at="w=[2,-1]; x=[1,2]; b=[0.5]")
-    >>> dict(d.values.gradients)
-    {'b': [1.0], 'w': [1.0, 2.0], 'x': [2.0, -1.0]}
+    >>> dict(derive_shaped("loss = dot(w, x)", "all", at="w=[2,-1]; x=[1,2]").values.gradients)
+    {'w': [1.0, 2.0], 'x': [2.0, -1.0]}
     """
-    # Imported here: a scalar input never loads the shaped path, nor numpy (below).
-    from chainrule.calculus.shaped.backprop import backprop
+    from chainrule.calculus.shaped.backprop import backprop  # here: scalars never load these
     from chainrule.calculus.shaped.build import SHAPED_FUNCTIONS, build
-    from chainrule.calculus.shaped.values import array_values
+    from chainrule.calculus.shaped.values import array_values, list_shapes
     from chainrule.check import shaped as numpy_check
+    from chainrule.check.shaped_gradcheck import gradcheck_shaped
 
     body, declared = split_declarations(text)
     declared |= read_shapes(shapes or ())
     point = None if at is None else array_values(read_array_points(at))
-    for name, value in (point or {}).items():
-        if isinstance(value, list) and name not in declared:
-            declared[name] = Shape(len(value), len(value[0]) if isinstance(value[0], list) else 1)
+    declared = list_shapes(point or {}) | declared  # a list's shape, unless declared
     inputs, nodes = build(parse(body, functions=SHAPED_FUNCTIONS, shaped=True), declared, of)
     derivation = backprop(text, inputs, nodes, wrt)
     derivation = numpy_check.verify_shaped(derivation, seed=seed) if check else derivation
+    if points is not None:
+        return gradcheck_shaped(derivation, points=points, seed=seed, at=point)
     return derivation if point is None else numpy_check.values_at(derivation, point)

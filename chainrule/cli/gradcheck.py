@@ -31,6 +31,7 @@ Examples:
   chainrule gradcheck "a = W1*x + b1; h = σ(a); z = W2*h + b2; L = (z - y)^2/2"
   chainrule gradcheck "x*ln(x)" --at x=pi/4 --json
   chainrule gradcheck "h = tanh(w*x); L = h^2" --wrt w --points 10 --seed 7
+  chainrule gradcheck "h = tanh(W @ x); L = sum(h^2)" --shape W=n×m --shape x=m --wrt W
   cat expressions.txt | chainrule gradcheck -
 
 \b
@@ -49,6 +50,14 @@ input or usage (2 wins over 1), 70 internal error (please report it).
 @click.option("--at", "at", multiple=True, metavar="NAME=VALUE",
               help="Check at this point (repeatable, or 'x=1.5, W1=pi/4'; default: random "
               "points).")  # fmt: skip
+@click.option(
+    "--shape",
+    "shapes",
+    multiple=True,
+    metavar="NAME=ROWSxCOLS",
+    help="Declare a vector or matrix (repeatable): W1=3x2, x=2, W1=n×m; every "
+    "gradient entry is then checked with numpy, at random sizes for named ones.",
+)
 @click.option("--points", type=click.IntRange(min=1, max=100), default=3, show_default=True,
               metavar="N", help="Random points, without --at.")  # fmt: skip
 @click.option("--seed", type=int, default=0, show_default=True, metavar="N",
@@ -74,6 +83,7 @@ def gradcheck(
     wrt: tuple[str, ...],
     of: str | None,
     at: tuple[str, ...],
+    shapes: tuple[str, ...],
     points: int,
     seed: int,
     fmt: str | None,
@@ -112,6 +122,7 @@ def gradcheck(
         functions=functions,
         real=not complex_,
         at=at,
+        shapes=shapes,
         fmt="rich" if rich else fmt,
         width=shutil.get_terminal_size().columns if rich else 100,
         timeout=timeout,

@@ -98,6 +98,34 @@ class ShapedValues:
 
 
 @dataclass(frozen=True)
+class ShapedGradEntry:
+    """One gradient at one point of a gradient check: its entry furthest from the central
+    difference (``entry``, row then column), both values there, and whether all agree."""
+
+    point: int  # 0-based
+    wrt: str
+    shape: str  # the concrete shape checked ("3×2")
+    entry: tuple[int, ...]
+    ours: float
+    numeric: float
+    agree: bool
+
+
+@dataclass(frozen=True)
+class ShapedGradCheck:
+    """A gradient check of a shaped derivation: each point's sizes, then the entries."""
+
+    sizes: tuple[tuple[tuple[str, int], ...], ...]  # per point: named size → its value
+    entries: tuple[ShapedGradEntry, ...]
+    seed: int
+    at: bool  # True: the point was given, not drawn
+
+    @property
+    def agree(self) -> bool:
+        return all(e.agree for e in self.entries)
+
+
+@dataclass(frozen=True)
 class ShapedDerivation:
     """The shape-aware chain rule for one program, in backprop order.
 
@@ -115,6 +143,7 @@ class ShapedDerivation:
     notes: tuple[Note, ...] = ()
     verified: str = "unchecked"
     values: ShapedValues | None = None
+    gradcheck: ShapedGradCheck | None = None
 
     @property
     def shapes(self) -> dict[str, Shape]:

@@ -29,10 +29,15 @@ from chainrule.model import MExpr, ShapedDerivation, ShapedLine
 from chainrule.render.printers.latex import name_latex
 from chainrule.render.printers.shaped import delta_name, print_latex, print_python, print_unicode
 from chainrule.render.printers.unicode import name_unicode
+from chainrule.render.shaped_gradcheck import json_value, latex_lines, markdown_lines, text_lines
 
 
 def render_shaped(
-    d: ShapedDerivation | Sequence[ShapedDerivation], fmt: str, *, standalone: bool = False
+    d: ShapedDerivation | Sequence[ShapedDerivation],
+    fmt: str,
+    *,
+    standalone: bool = False,
+    check_only: bool = False,
 ) -> str:
     """Render shaped derivations in ``fmt`` ("text", "markdown", "latex" or "json").
 
@@ -40,6 +45,7 @@ def render_shaped(
         d: one derivation or several (one per input line).
         fmt: the format.
         standalone: LaTeX only: a whole document for pdflatex.
+        check_only: show only the gradient check (JSON carries everything regardless).
 
     Returns:
         The output; JSON as one object (JSON Lines for several).
@@ -47,8 +53,12 @@ def render_shaped(
     items = [d] if isinstance(d, ShapedDerivation) else list(d)
     if fmt == "json":
         return "\n".join(json.dumps(to_dict(x), ensure_ascii=False) for x in items) + "\n"
-    one = {"text": _text, "markdown": _markdown, "latex": _latex}[fmt]
-    out = "\n".join(one(x) for x in items)
+    if check_only:
+        lines = {"text": text_lines, "markdown": markdown_lines, "latex": latex_lines}[fmt]
+        out = "\n".join("\n".join(lines(x)) + "\n" for x in items)
+    else:
+        one = {"text": _text, "markdown": _markdown, "latex": _latex}[fmt]
+        out = "\n".join(one(x) for x in items)
     if fmt == "latex" and standalone:
         return _PREAMBLE + out + "\\end{document}\n"
     return out
@@ -188,6 +198,7 @@ def _text(d: ShapedDerivation) -> str:
     for sentence in (_why(d, "text"), _fused(d, "text")):
         lines += ["", *_wrapped(sentence)] if sentence else []
     lines += _values_lines(d)
+    lines += ["", *text_lines(d)] if d.gradcheck else []
     return "\n".join(lines) + "\n"
 
 
@@ -209,6 +220,7 @@ def _markdown(d: ShapedDerivation) -> str:
         lines += ["", sentence] if sentence else []
     values = _values_lines(d)
     lines += ["", "```text", *values[1:], "```"] if values else []
+    lines += ["", *markdown_lines(d)] if d.gradcheck else []
     return "\n".join(lines) + "\n"
 
 
@@ -227,6 +239,7 @@ def _latex(d: ShapedDerivation) -> str:
                  for n, v in d.values.gradients]  # fmt: skip
         body = [f"  {lhs} &= {_nested(v).replace('−', '-')} \\\\" for lhs, v in rows]
         lines += ["\\paragraph{Values}", "\\begin{align*}", *body, "\\end{align*}"]
+    lines += ["", *latex_lines(d)] if d.gradcheck else []
     return "\n".join(lines) + "\n"
 
 
@@ -265,6 +278,8 @@ def to_dict(d: ShapedDerivation) -> dict[str, Any]:
         ],
         "verified": d.verified,
     }
+    if d.gradcheck is not None:
+        out["gradcheck"] = json_value(d)
     if d.values is not None:
         out["values"] = {
             "point": dict(d.values.point),

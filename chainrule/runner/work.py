@@ -69,16 +69,26 @@ def work(job: Job, send: Send) -> None:
 
 
 def shaped(job: Job, send: Send) -> None:
-    """Derive ``job`` with vectors and matrices (``api.derive_shaped``); ``send`` its output."""
+    """Derive ``job`` with vectors and matrices (``api.derive_shaped``), or check its gradients
+    (``job.gradcheck``: status 1 when one disagrees); ``send`` the output."""
     from chainrule.api import derive_shaped
     from chainrule.render.shaped import render_shaped
 
+    checking = job.gradcheck is not None  # chainrule gradcheck: the check, reported
     derivation = derive_shaped(
-        job.text, job.wrt or None, of=job.of, shapes=job.shapes, at=job.at or None
+        job.text,
+        job.wrt or None,
+        of=job.of,
+        shapes=job.shapes,
+        at=job.at or None,
+        check=not checking,
+        seed=job.seed,
+        points=job.gradcheck,
     )
     fmt = "text" if job.fmt == "rich" else job.fmt
-    output = render_shaped(derivation, fmt, standalone=job.standalone)
-    send({"output": output, "said": (), "final": True})
+    output = render_shaped(derivation, fmt, standalone=job.standalone, check_only=checking)
+    status = int(derivation.gradcheck is not None and not derivation.gradcheck.agree)
+    send({"output": output, "said": (), "final": True, "status": status})
 
 
 def check(job: Job, send: Send) -> None:
@@ -133,9 +143,13 @@ def gradcheck(job: Job, send: Send) -> None:
     import dataclasses
 
     from chainrule.api import gradcheck as check_gradients
+    from chainrule.api import is_shaped
     from chainrule.model import GradCheck
 
     assert job.gradcheck is not None
+    if is_shaped(job.text, job.shapes, job.at or None):
+        shaped(job, send)
+        return
     derivation = check_gradients(
         job.text,
         job.wrt or None,

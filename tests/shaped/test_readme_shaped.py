@@ -25,14 +25,16 @@ CONSOLE = re.findall(r"```console\n\$ (.*?)\n(.*?)```", SECTION, flags=re.S)
 
 
 def test_the_section_has_its_examples() -> None:
-    assert len(CONSOLE) == 3
+    assert len(CONSOLE) == 4
 
 
 @pytest.mark.parametrize(("command", "shown"), CONSOLE, ids=lambda c: c[:50])
 def test_console_blocks_are_real_output(command: str, shown: str) -> None:
     result = _run(shlex.split(command)[1:])
     assert result.returncode == 0, result.stderr
-    assert result.stdout == shown
+    # Differences of 10⁻¹⁰ are rounding: their digits may vary with the BLAS, not the layout.
+    rounding = re.compile(r"largest difference \d\.\de-\d+")
+    assert rounding.sub("…", result.stdout) == rounding.sub("…", shown)
 
 
 def test_the_declared_program_and_the_error(tmp_path: Path) -> None:

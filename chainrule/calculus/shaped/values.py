@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from chainrule.calculus.point import point_values
-from chainrule.model import Term
+from chainrule.model import Shape, Term
 
 
 def array_values(point: dict[str, Any]) -> dict[str, Any]:
@@ -31,3 +31,12 @@ def array_values(point: dict[str, Any]) -> dict[str, Any]:
             stack.extend((x, fresh) for x in reversed(item))
         out[name] = root[0]
     return out
+
+
+def list_shapes(point: dict[str, Any]) -> dict[str, Shape]:
+    """The shape of each list in a point (``array_values``): rows × the first row's length."""
+    return {
+        name: Shape(len(value), len(value[0]) if isinstance(value[0], list) else 1)
+        for name, value in point.items()
+        if isinstance(value, list)
+    }
