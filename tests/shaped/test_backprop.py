@@ -273,3 +273,26 @@ def test_the_sentences_under_the_derivation() -> None:
         "transpose_right",
         "softmax_cross_entropy",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = W1*x + b1; h = sigmoid(a); z = W2*h + b2; L = (z - y)^2/2",
+        "h = tanh(w*x); L = h^2 - log(1 + exp(-h))",
+        "h = x + relu(w*x); L = h^2/c",
+    ],
+)
+def test_the_scalar_chain_rule_is_the_one_by_one_case(text: str) -> None:
+    from chainrule.api import derive
+
+    shaped = derive_shaped(text, "all")
+    scalar = derive(text, "all")
+    rng = np.random.default_rng(5)
+    env = {name: rng.uniform(0.5, 1.5, (1, 1)) for name, _ in shaped.inputs}
+    ours = gradients(shaped, env, {})
+    point = {sym: float(env[sym.name][0, 0]) for sym in scalar.graph.inputs}
+    for rule in scalar.chain_rules:
+        assert rule.result is not None
+        expected = float(rule.result.subs(point))
+        assert ours[rule.wrt][0, 0] == pytest.approx(expected, rel=1e-12)
