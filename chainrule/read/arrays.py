@@ -51,8 +51,26 @@ def read_array_points(specs: Sequence[str] | str) -> dict[str, Nested]:
             if name in out:
                 raise ParseError(f"'{name_text.strip()}' is given two values", source=spec,
                                  option="at")  # fmt: skip
-            out[name] = _nested(value.strip(), spec)
+            out[name] = _nested(value.strip(), spec) if _depth(value) <= 2 else _too_deep(spec)
     return out
+
+
+def _depth(text: str) -> int:
+    """How deep the brackets of ``text`` nest (a vector 1, a matrix 2)."""
+    depth = deepest = 0
+    for ch in text:
+        depth += (ch == "[") - (ch == "]")
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _too_deep(spec: str) -> Nested:
+    raise ParseError(
+        "lists nest deeper than a matrix's rows",
+        source=spec,
+        hint="a vector is [1, 2], a matrix [[1, 2], [3, 4]]",
+        option="at",
+    )
 
 
 def _split(text: str, separators: str) -> list[str]:

@@ -25,8 +25,9 @@ Shapes = Mapping[str, "str | Shape"] | Sequence[str]
 _SIZE = r"(?:[1-9][0-9]{0,5}|[A-Za-z][A-Za-z0-9_]{0,15})"
 _SHAPE = re.compile(rf"\s*({_SIZE})\s*(?:[x×*,]\s*({_SIZE})\s*)?\Z")
 _NAME = r"[A-Za-z][A-Za-z0-9_]{0,30}"
-_DECLARATION = re.compile(rf"\s*({_NAME})\s*:\s*(\S.*?)\s*\Z")
-_PAIR = re.compile(rf"\s*({_NAME})\s*=\s*(.*?)\s*\Z")
+# Greedy to the end, stripped in Python: a lazy group before \s*\Z is quadratic in blanks.
+_DECLARATION = re.compile(rf"\s*({_NAME})\s*:(.*)\Z", re.S)
+_PAIR = re.compile(rf"\s*({_NAME})\s*=(.*)\Z", re.S)
 
 
 def read_shape(text: str, *, source: str | None = None, column: int | None = None) -> Shape:
@@ -118,12 +119,14 @@ def split_declarations(text: str) -> tuple[str, dict[str, Shape]]:
         offset = 0
         for piece in pieces:
             match = _DECLARATION.match(piece)
-            if match is not None and "=" not in piece and _SHAPE.match(match.group(2)):
+            declared = match is not None and match.group(2).strip() and "=" not in piece
+            if match is not None and declared and _SHAPE.match(match.group(2)):
                 name = match.group(1)
                 if name in shapes:
                     raise ParseError(f"'{name}' is declared twice", source=line, column=offset + 1)
-                column = offset + match.start(2) + 1
-                shapes[name] = read_shape(match.group(2), source=line, column=column)
+                text = match.group(2)
+                column = offset + match.start(2) + len(text) - len(text.lstrip()) + 1
+                shapes[name] = read_shape(text.strip(), source=line, column=column)
                 piece = " " * len(piece)
             kept.append(piece)
             offset += len(piece) + 1

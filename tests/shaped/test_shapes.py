@@ -52,3 +52,16 @@ def test_array_points() -> None:
     for bad in ("W=[[1,2],[3]]", "x=[]", "x=[1,[2]]", "x=[y]", "x=[1,2"):
         with pytest.raises(ParseError):
             read_array_points(bad)
+
+
+def test_attacks() -> None:
+    # Blanks inside a would-be declaration or pair: linear, not quadratic, in their number.
+    blanks = " " * 100_000
+    assert split_declarations(f"a: x{blanks}y")[1] == {}
+    with pytest.raises(ParseError, match="is not a shape"):
+        read_shape_specs([f"a=x{blanks}y"])
+    # Lists nested past a matrix are refused before anything recurses over them.
+    with pytest.raises(ParseError, match="deeper than a matrix"):
+        read_array_points("x=" + "[" * 5000 + "1" + "]" * 5000)
+    with pytest.raises(ParseError, match="deeper than a matrix"):
+        read_array_points("x=[[[1]]]")
