@@ -192,13 +192,24 @@ def _nested(value: Any) -> str:
     return text.replace("-", "−")
 
 
+def text_blocks(d: ShapedDerivation, *, wrap: bool = True) -> list[tuple[str, list[str]]]:
+    """The plain-text layout as (title, lines) blocks, "" for an untitled one: the heading,
+    the forward pass, the reverse pass, the sentences, the values, the gradient check.  The
+    terminal (``render.terminal_shaped``) draws the titled ones as panels, and wraps the
+    sentences itself (``wrap=False``)."""
+    blocks = [("", [_heading(d, "text")]), ("Forward pass", _aligned(_forward(d, "text")))]
+    blocks.append(("Backpropagation", _aligned(_rows(d, "text"))))
+    sentences = [s for s in (_why(d, "text"), _fused(d, "text")) if s]
+    blocks += [("", _wrapped(s) if wrap else [s]) for s in sentences]
+    blocks += [("Values", _values_lines(d)[2:])] if d.values is not None else []
+    blocks += [("", text_lines(d))] if d.gradcheck else []
+    return blocks
+
+
 def _text(d: ShapedDerivation) -> str:
-    lines = [_heading(d, "text"), "", "Forward pass", *_aligned(_forward(d, "text"))]
-    lines += ["", "Backpropagation", *_aligned(_rows(d, "text"))]
-    for sentence in (_why(d, "text"), _fused(d, "text")):
-        lines += ["", *_wrapped(sentence)] if sentence else []
-    lines += _values_lines(d)
-    lines += ["", *text_lines(d)] if d.gradcheck else []
+    lines: list[str] = []
+    for title, block in text_blocks(d):
+        lines += [""] * bool(lines) + ([title] if title else []) + block
     return "\n".join(lines) + "\n"
 
 

@@ -1,7 +1,8 @@
 """Rich renderables for a terminal: the text layout in panels, names and factors in colour.
 
-The only module of chainrule that imports rich.  Everything shown is a ``rich.text.Text`` built
-from plain strings, never console markup, so ``[bold]`` or ``[link=…]`` typed by a user is shown
+With ``terminal_shaped`` (the same for a shaped derivation), the only modules of chainrule
+that import rich.  Everything shown is a ``rich.text.Text`` built from plain strings, never
+console markup, so ``[bold]`` or ``[link=…]`` typed by a user is shown
 as typed; control characters and ANSI escapes were made visible by ``safe_text.sanitize``.
 Panels are as wide as their content; a row wider than the terminal breaks between its terms or
 factors (``Wrapped``), never inside a factor that fits on a line.

@@ -1,7 +1,7 @@
 """The ``Values`` step in each format's own form of table (the layout is ``render.values``):
 plain text aligned on the decimal point, Markdown pipe tables, LaTeX ``tabular``s inside the
 derivation's ``align*``, and the JSON keys.  The terminal's rich tables are in
-``render.terminal``, the only module that imports rich.
+``render.terminal``, which imports rich (as only ``terminal_shaped`` also does).
 """
 
 from __future__ import annotations

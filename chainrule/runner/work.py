@@ -85,10 +85,26 @@ def shaped(job: Job, send: Send) -> None:
         seed=job.seed,
         points=job.gradcheck,
     )
-    fmt = "text" if job.fmt == "rich" else job.fmt
-    output = render_shaped(derivation, fmt, standalone=job.standalone, check_only=checking)
+    if job.fmt == "rich" and not checking:
+        output = _rich(derivation, job.width)
+    else:
+        fmt = "text" if job.fmt == "rich" else job.fmt
+        output = render_shaped(derivation, fmt, standalone=job.standalone, check_only=checking)
     status = int(derivation.gradcheck is not None and not derivation.gradcheck.agree)
     send({"output": output, "said": (), "final": True, "status": status})
+
+
+def _rich(derivation: Any, width: int) -> str:
+    """A shaped derivation drawn for a terminal (ANSI styled)."""
+    import io
+
+    from rich.console import Console
+
+    from chainrule.render.terminal_shaped import render_shaped_rich
+
+    buffer = io.StringIO()
+    Console(file=buffer, force_terminal=True, width=width).print(render_shaped_rich(derivation))
+    return buffer.getvalue()
 
 
 def check(job: Job, send: Send) -> None:

@@ -5,6 +5,7 @@ input still never loads numpy."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -122,3 +123,15 @@ def test_values_list_the_reverse_pass_in_order() -> None:
     names = [line.split(" = ")[0].strip() for line in values.splitlines()]
     assert names.index("δz") < names.index("∂L/∂W₂") < names.index("δh") < names.index("δa")
     assert names.index("δa") < names.index("∂L/∂W₁")
+
+
+def test_the_terminal_draws_panels() -> None:
+    from chainrule.runner import Job, run
+
+    job = Job(NETWORK, wrt=("W1",), shapes=tuple(SHAPES[1::2]), fmt="rich", width=80)
+    outcome = run(job)
+    assert outcome.exit_code == 0, outcome.error
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", outcome.output)
+    assert "╭─ Backpropagation" in plain and "│ ∂L/∂W₁ = δa · xᵀ" in plain
+    assert "\x1b[" in outcome.output  # styled
+    assert "Why xᵀ goes on the right" in plain
