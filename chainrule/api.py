@@ -383,7 +383,7 @@ def derive_shaped(
     from chainrule.calculus.shaped.backprop import backprop  # here: scalars never load these
     from chainrule.calculus.shaped.build import SHAPED_FUNCTIONS, build
     from chainrule.calculus.shaped.values import array_values, list_shapes
-    from chainrule.check import shaped as numpy_check
+    from chainrule.check import shaped_numeric as numpy_check
     from chainrule.check.shaped_gradcheck import gradcheck_shaped
 
     body, declared = split_declarations(text)

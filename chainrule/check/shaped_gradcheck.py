@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.check.shaped import Env, bind, compare, draw, forward, gradients
+from chainrule.check.shaped_numeric import Env, bind, compare, draw, forward, gradients
 from chainrule.model import ShapedDerivation, ShapedGradCheck, ShapedGradEntry
 from chainrule.model.shapes import Dim
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from chainrule.api import derive_shaped
-from chainrule.check.shaped import forward, gradients, verify_shaped
+from chainrule.check.shaped_numeric import forward, gradients, verify_shaped
 from chainrule.errors import ProgramError, ShapeError, VariableError, VerificationError
 from chainrule.model import MExpr, ShapedDerivation
 from chainrule.render.printers.shaped import print_unicode

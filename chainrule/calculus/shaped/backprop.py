@@ -127,7 +127,7 @@ def _why_transposed(lines: list[ShapedLine]) -> tuple[Note, ...]:
 
 def _fused(nodes: tuple[ShapedNode, ...]) -> tuple[Note, ...]:
     """A note when softmax into cross-entropy was derived as softmax(z) − y, which takes the
-    targets to sum to 1 (``check.shaped`` draws them so)."""
+    targets to sum to 1 (``check.shaped_numeric`` draws them so)."""
     for n in nodes:
         stack = [n.definition]
         while stack:
