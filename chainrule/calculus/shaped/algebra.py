@@ -57,6 +57,9 @@ def add(*terms: MExpr) -> MExpr:
 
 def _like_terms(terms: list[MExpr]) -> list[MExpr]:
     """Equal terms gathered (h + h = 2·h, ½·r + ½·r = r), first place kept."""
+    shallow = [(b.op, b.text, b.shape, len(b.args)) for b in map(_bare, terms)]
+    if len(set(shallow)) == len(shallow):  # no two alike at the top: nothing to walk
+        return terms
     coeffs: dict[str, Fraction] = {}
     bare: dict[str, MExpr] = {}
     for t in terms:

@@ -93,12 +93,11 @@ def _one(e: MExpr, args: list[tuple[str, int]], style: str) -> tuple[str, int]:
             return f"ones(({e.shape.rows}, {e.shape.cols}))", _ATOM
         return ("\\mathbf{1}" if tex else "𝟏"), _ATOM
     if op == "add":
+        minus = "−" if uni else "-"
         parts = [args[0][0]]
-        for a, (text, _prec) in zip(e.args[1:], args[1:], strict=True):
-            if a.op == "neg":
-                parts.append(("−" if uni else "-") + " " + text[1:].lstrip())
-            else:
-                parts.append("+ " + text)
+        for text, _prec in args[1:]:
+            # A term printed with a leading minus (−x, −2·x, −1) is subtracted: x − 2·y.
+            parts.append(f"{minus} {text[1:]}" if text.startswith(minus) else f"+ {text}")
         return " ".join(parts), _ADD
     if op == "neg":
         return ("−" if uni else "-") + _wrap(args[0], _NEG, style), _NEG
