@@ -28,7 +28,7 @@ from chainrule.model import Derivation, Graph, NameParts, Program, ShapedDerivat
 from chainrule.read.arrays import read_array_points
 from chainrule.read.points import read_points
 from chainrule.read.program import parse, read_name, typed_name
-from chainrule.read.shapes import Shapes, read_shapes, split_declarations
+from chainrule.read.shapes import Shapes, read_shapes
 from chainrule.read.shapes import is_shaped as is_shaped  # the runner asks, through the api
 
 # A point: "x=1.5, W1=0.3" strings (the command line's form), or name → value, a value being
@@ -386,11 +386,11 @@ def derive_shaped(
     from chainrule.check import shaped_numeric as numpy_check
     from chainrule.check.shaped_gradcheck import gradcheck_shaped
 
-    body, declared = split_declarations(text)
-    declared |= read_shapes(shapes or ())
+    program = parse(text, functions=SHAPED_FUNCTIONS, shaped=True)
+    declared = dict(program.shapes) | read_shapes(shapes or ())
     point = None if at is None else array_values(read_array_points(at))
     declared = list_shapes(point or {}) | declared  # a list's shape, unless declared
-    inputs, nodes = build(parse(body, functions=SHAPED_FUNCTIONS, shaped=True), declared, of)
+    inputs, nodes = build(program, declared, of)
     derivation = backprop(text, inputs, nodes, wrt)
     derivation = numpy_check.verify_shaped(derivation, seed=seed) if check else derivation
     if points is not None:

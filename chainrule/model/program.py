@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chainrule.model.shapes import Shape
+
 # Term operations.  "number": ``text`` is a plain decimal literal ("2", "2.5"; the parser
 # writes 1e-3 as 1·10^(−3) so that 1e100000000000 never becomes a giant integer).  "symbol":
 # ``text`` is the variable's name.  "constant": ``text`` is "pi" or "E".  "add", "mul": n-ary.
@@ -69,6 +71,8 @@ class Program:
     source: str
     assignments: tuple[Assignment, ...]
     notes: tuple[Note, ...] = ()  # how ambiguous input was read
+    # Shapes declared in the program (W1: 3x2), for the shape-aware chain rule (``shaped``).
+    shapes: tuple[tuple[str, Shape], ...] = ()
 
     @property
     def is_expression(self) -> bool:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from chainrule.model.program import Note
+if TYPE_CHECKING:  # program.py imports Shape from here
+    from chainrule.model.program import Note
 
 Dim = int | str
 

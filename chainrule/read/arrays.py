@@ -19,11 +19,6 @@ from chainrule.read.points import read_points
 Nested: TypeAlias = Term | list["Nested"]
 
 
-def has_array(specs: Sequence[str] | str) -> bool:
-    """Whether a point gives some variable a vector or a matrix (a ``[`` in a value)."""
-    return any("[" in spec for spec in ([specs] if isinstance(specs, str) else specs))
-
-
 def read_array_points(specs: Sequence[str] | str) -> dict[str, Nested]:
     """Read ``name=value`` pairs whose values are numbers or (nested) lists of numbers.
 

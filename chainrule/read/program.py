@@ -28,6 +28,7 @@ from chainrule.read.notation import (
     is_function_name,
 )
 from chainrule.read.shaped_lexer import ShapedLexer
+from chainrule.read.shapes import split_declarations
 from chainrule.read.traps import rewrite
 
 
@@ -40,8 +41,8 @@ def parse(
         text: the user's input; statements are separated by ``;`` or newlines.
         syntax: "auto" (LaTeX when the text contains a backslash), "math" or "latex".
         functions: extra names to read as abstract functions when "(" follows them.
-        shaped: also read the matrix notation ``@``, ``⊙``, ``ᵀ`` and ``.T``
-            (``read.shaped_lexer``).
+        shaped: also read shape declarations (``W1: 3x2``, into ``Program.shapes``) and the
+            matrix notation ``@``, ``⊙``, ``ᵀ`` and ``.T`` (``read.shaped_lexer``).
 
     Returns:
         The Program: one Assignment with ``name=None`` for a bare expression.
@@ -66,8 +67,12 @@ def parse(
             hint="split the input into smaller pieces",
         )
     latex = syntax == "latex" or (syntax == "auto" and "\\" in text)
-    tokens = (LatexLexer if latex else ShapedLexer if shaped else Lexer)(text).run()
-    return _statements(text, tokens, _declared(functions), latex)
+    body, shapes = split_declarations(text) if shaped else (text, {})
+    tokens = (LatexLexer if latex else ShapedLexer if shaped else Lexer)(body).run()
+    program = _statements(body, tokens, _declared(functions), latex)
+    if shaped:  # the source as typed, its declarations with it
+        program = dataclasses.replace(program, source=text, shapes=tuple(shapes.items()))
+    return program
 
 
 def read_name(text: str) -> str:

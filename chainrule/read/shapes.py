@@ -17,7 +17,6 @@ from collections.abc import Mapping, Sequence
 
 from chainrule.errors import ParseError
 from chainrule.model import Shape
-from chainrule.read.arrays import has_array
 
 # Shapes as the library takes them: name → "3x2" (or a Shape), or "W1=3x2" strings.
 Shapes = Mapping[str, "str | Shape"] | Sequence[str]
@@ -141,6 +140,11 @@ def read_shapes(shapes: Shapes) -> dict[str, Shape]:
     if isinstance(shapes, Mapping):
         return {n: s if isinstance(s, Shape) else read_shape(s) for n, s in shapes.items()}
     return read_shape_specs(shapes)
+
+
+def has_array(specs: Sequence[str] | str) -> bool:
+    """Whether a point gives some variable a vector or a matrix (a ``[`` in a value)."""
+    return any("[" in spec for spec in ([specs] if isinstance(specs, str) else specs))
 
 
 def is_shaped(text: str, shapes: Shapes | None = None, at: object = None) -> bool:

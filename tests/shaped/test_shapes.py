@@ -65,3 +65,12 @@ def test_attacks() -> None:
         read_array_points("x=" + "[" * 5000 + "1" + "]" * 5000)
     with pytest.raises(ParseError, match="deeper than a matrix"):
         read_array_points("x=[[[1]]]")
+
+
+def test_the_parser_carries_declared_shapes() -> None:
+    from chainrule.read.program import parse
+
+    program = parse("W1: n×m; x: m\nL = sum(W1 @ x)", functions=["sum"], shaped=True)
+    assert dict(program.shapes) == {"W1": Shape("n", "m"), "x": Shape("m", 1)}
+    assert program.source.startswith("W1: n×m") and len(program.assignments) == 1
+    assert parse("a = W1*x").shapes == ()
