@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from numbers import Rational
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy
 
@@ -24,12 +24,15 @@ from chainrule.check.gradcheck import POINTS, with_gradcheck
 from chainrule.check.values import with_values
 from chainrule.check.verify import verify
 from chainrule.errors import ChainruleError, LimitError, ParseError, VariableError
-from chainrule.model import Derivation, Graph, NameParts, Program, ShapedDerivation
+from chainrule.model import Derivation, Graph, NameParts, Program
 from chainrule.read.arrays import read_array_points
 from chainrule.read.points import read_points
 from chainrule.read.program import parse, read_name, typed_name
 from chainrule.read.shapes import Shapes, read_shapes
 from chainrule.read.shapes import is_shaped as is_shaped  # the runner asks, through the api
+
+if TYPE_CHECKING:  # loaded by derive_shaped: a scalar input never needs it
+    from chainrule.model.shapes import ShapedDerivation
 
 # A point: "x=1.5, W1=0.3" strings (the command line's form), or name → value, a value being
 # text the parser reads ("pi/4"), an int, float or Fraction, or an exact sympy number.
@@ -364,11 +367,9 @@ def derive_shaped(
         wrt: the variables, ``"all"``, or None for the only one.
         of: the output (the last assignment when None); it must be 1×1.
         shapes: more declarations: name → ``"3x2"``, or ``"W1=3x2"`` strings.
-        at: a point, vectors and matrices as lists (``"w=[2,-1]; x=[1,2]; b=[0.5]"``), a
-            list's shape the variable's unless declared.
+        at: a point, vectors and matrices as lists (``"w=[2,-1]; x=[1,2]; b=[0.5]"``).
         check: cross-check every gradient with numpy central differences (random values
-            and sizes, seeded by ``seed``) before returning.
-        points: a gradient check, reported (``gradcheck``), at ``at`` or this many points.
+            and sizes, seeded by ``seed``); ``points``: a gradient check reported instead.
 
     Returns:
         The ShapedDerivation, with ``values`` at ``at`` (or a ``gradcheck``).
@@ -377,8 +378,8 @@ def derive_shaped(
         ParseError, ProgramError, VariableError, ShapeError: bad input (exit code 2).
         VerificationError: a gradient disagreed with finite differences (a bug, exit code 70).
 
-    >>> dict(derive_shaped("loss = dot(w, x)", "all", at="w=[2,-1]; x=[1,2]").values.gradients)
-    {'w': [1.0, 2.0], 'x': [2.0, -1.0]}
+    >>> derive_shaped("loss = dot(w, x)", "all", at="w=[2,-1]; x=[1,2]").values.gradients
+    (('w', [1.0, 2.0]), ('x', [2.0, -1.0]))
     """
     from chainrule.calculus.shaped.backprop import backprop  # here: scalars never load these
     from chainrule.calculus.shaped.build import SHAPED_FUNCTIONS, build

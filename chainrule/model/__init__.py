@@ -11,6 +11,8 @@ The classes live by the stage that builds them (``program``, ``graph``, ``steps`
 and are all imported from here: ``from chainrule.model import Derivation``.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from chainrule.model.checks import Flag, GradCheck, GradEntry, Mistake, Number, Values, Verdict
 from chainrule.model.graph import Constant, Graph, Node, TypedAdd, TypedMul
 from chainrule.model.program import (
@@ -24,18 +26,6 @@ from chainrule.model.program import (
     Term,
     arity_text,
 )
-from chainrule.model.shapes import (
-    MEXPR_OPS,
-    SCALAR,
-    MExpr,
-    Shape,
-    ShapedDerivation,
-    ShapedGradCheck,
-    ShapedGradEntry,
-    ShapedLine,
-    ShapedNode,
-    ShapedValues,
-)
 from chainrule.model.steps import (
     Adjoint,
     AdjointTerm,
@@ -47,6 +37,45 @@ from chainrule.model.steps import (
     Step,
     Upstream,
 )
+
+# The shaped classes (``model.shapes``) load on first use, so that a scalar input's start-up
+# does not pay for them.
+_SHAPED = frozenset(
+    (
+        "MEXPR_OPS",
+        "SCALAR",
+        "MExpr",
+        "Shape",
+        "ShapedDerivation",
+        "ShapedGradCheck",
+        "ShapedGradEntry",
+        "ShapedLine",
+        "ShapedNode",
+        "ShapedValues",
+    )
+)
+if TYPE_CHECKING:
+    from chainrule.model.shapes import (
+        MEXPR_OPS,
+        SCALAR,
+        MExpr,
+        Shape,
+        ShapedDerivation,
+        ShapedGradCheck,
+        ShapedGradEntry,
+        ShapedLine,
+        ShapedNode,
+        ShapedValues,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SHAPED:
+        from chainrule.model import shapes
+
+        return getattr(shapes, name)
+    raise AttributeError(f"module 'chainrule.model' has no attribute {name!r}")
+
 
 __all__ = [
     "ACCENTS",

@@ -4,8 +4,10 @@ and their arities, names' parts, and ``Note`` (how ambiguous input was read)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from chainrule.model.shapes import Shape
+if TYPE_CHECKING:
+    from chainrule.model.shapes import Shape
 
 # Term operations.  "number": ``text`` is a plain decimal literal ("2", "2.5"; the parser
 # writes 1e-3 as 1·10^(−3) so that 1e100000000000 never becomes a giant integer).  "symbol":

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from chainrule.errors import ParseError
-from chainrule.model import Shape
+
+if TYPE_CHECKING:  # loaded with the first shape read: a scalar input never needs it
+    from chainrule.model.shapes import Shape
 
 # Shapes as the library takes them: name → "3x2" (or a Shape), or "W1=3x2" strings.
 Shapes = Mapping[str, "str | Shape"] | Sequence[str]
@@ -61,6 +64,8 @@ def read_shape(text: str, *, source: str | None = None, column: int | None = Non
             hint="write rows×cols (3x2, n×m) or one size for a column vector (2, m)",
             option="shape",
         )
+    from chainrule.model.shapes import Shape
+
     rows, cols = (_size(s) for s in (match.group(1), match.group(2) or "1"))
     return Shape(rows, cols)
 
@@ -138,7 +143,7 @@ def read_shapes(shapes: Shapes) -> dict[str, Shape]:
     """Shapes given to the library: a mapping name → ``"3x2"`` or Shape, or ``name=shape``
     strings (``read_shape_specs``)."""
     if isinstance(shapes, Mapping):
-        return {n: s if isinstance(s, Shape) else read_shape(s) for n, s in shapes.items()}
+        return {n: read_shape(s) if isinstance(s, str) else s for n, s in shapes.items()}
     return read_shape_specs(shapes)
 
 

@@ -12,6 +12,7 @@ not in ``FORMATS``: the CLI picks it when stdout is a terminal.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -53,10 +54,9 @@ def render(d: Derivation | Sequence[Derivation], fmt: str, **options: Any) -> st
     """
     if fmt not in _RENDERERS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    from chainrule.model import ShapedDerivation
-
     items = [d] if not isinstance(d, Sequence) else list(d)
-    if items and all(isinstance(one, ShapedDerivation) for one in items):
+    shaped = sys.modules.get("chainrule.model.shapes")  # loaded when a shaped one was made
+    if shaped and items and all(isinstance(one, shaped.ShapedDerivation) for one in items):
         from chainrule.render.shaped import render_shaped
 
         return render_shaped(items, fmt, standalone=bool(options.get("standalone")))  # type: ignore[arg-type]

@@ -80,17 +80,17 @@ def test_the_tutorial_snippet_with_lists_at_a_point() -> None:
     assert "  ∂loss/∂w = [1, 2]\n" in text and "  ∂loss/∂x = [2, −1]\n" in text
 
 
-def test_a_scalar_input_never_loads_numpy() -> None:
+def test_a_scalar_input_never_loads_numpy_or_the_shaped_classes() -> None:
     probe = (
         "import sys\nfrom chainrule.cli import main\nfrom chainrule import derive\n"
         "derive('a = W1*x + b1; L = a^2', 'all', at='x=1, W1=2, b1=0')\n"
         "try:\n    main(['derive', 'sin(x**2)', '--json', '--debug'], standalone_mode=False)\n"
         "except SystemExit:\n    pass\n"
-        "print('numpy' in sys.modules)"
+        "print('numpy' in sys.modules, 'chainrule.model.shapes' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout  # fmt: skip
-    assert out.split()[-1] == "False"
+    assert out.split()[-2:] == ["False", "False"]  # neither numpy nor the shaped classes
 
 
 def test_standalone_latex_compiles(tmp_path: Path) -> None:
