@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 import click
 
 from chainrule.cli.common import (
-    FORMATS,
+    budget_options,
     emit,
     error_json,
     error_text,
+    format_options,
     output_format,
+    reading_options,
     single,
     stdin_lines,
     with_progress,
@@ -46,21 +48,14 @@ Exit status: 0 correct, 1 not correct (with a worksheet: any line), 2 bad input 
 @click.option("--answer", "answer", metavar="ANSWER", help="The derivative to check.")
 @click.option("--wrt", "wrt", metavar="VAR", help="The variable (default: the only one).")
 @click.option("--of", "of", metavar="NAME", help="The output of a program (default: its last).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: text).")
-@click.option("--latex", "as_latex", is_flag=True, help="Same as --format latex.")
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--markdown", "as_markdown", is_flag=True, help="Same as --format markdown.")
-@click.option("--from", "syntax", type=click.Choice(["auto", "math", "latex"]), default="auto",
-              show_default=True, help="Notation of the expression and the answer.")  # fmt: skip
-@click.option("--func", "functions", multiple=True, metavar="NAME",
-              help="Read NAME(...) as an abstract function (repeatable).")  # fmt: skip
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=5.0, show_default=True,
-              metavar="SECONDS", help="Time budget per answer.")  # fmt: skip
-@click.option("--memory", "memory_mb", type=click.IntRange(min=64), default=1024,
-              show_default=True, metavar="MB", help="Memory budget per answer.")  # fmt: skip
-@click.option("--complex", "complex_", is_flag=True, help="Treat variables as complex.")
-@click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Worksheet lines at once.")
-@click.option("--debug", is_flag=True, help="Show tracebacks; run in this process.")
+@format_options
+@reading_options
+@budget_options(
+    timeout=5.0,
+    timeout_help="Time budget per answer.",
+    each="answer",
+    jobs_help="Worksheet lines at once.",
+)
 def check(
     expression: str | None,
     answer: str | None,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sys
-from collections.abc import Iterable, Iterator
-from typing import IO, TYPE_CHECKING, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -20,6 +20,93 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 FORMATS = ["text", "latex", "json", "markdown"]
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def _stacked(options: list[Decorator]) -> Decorator:
+    def apply(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+# The options every command shares, declared once (as sqlite-utils groups its output flags).
+format_options = _stacked(
+    [
+        click.option(
+            "--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: text)."
+        ),
+        click.option("--latex", "as_latex", is_flag=True, help="Same as --format latex."),
+        click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
+        click.option("--markdown", "as_markdown", is_flag=True, help="Same as --format markdown."),
+    ]
+)
+reading_options = _stacked(
+    [
+        click.option(
+            "--from",
+            "syntax",
+            type=click.Choice(["auto", "math", "latex"]),
+            default="auto",
+            show_default=True,
+            help="Input notation (auto: LaTeX when the text has a backslash).",
+        ),
+        click.option(
+            "--func",
+            "functions",
+            multiple=True,
+            metavar="NAME",
+            help="Read NAME(...) as an abstract function, like f and g (repeatable).",
+        ),
+    ]
+)
+
+
+def budget_options(*, timeout: float, timeout_help: str, each: str, jobs_help: str) -> Decorator:
+    """--timeout, --memory, --complex, --jobs and --debug, worded for the command.
+
+    Args:
+        timeout: the default time budget in seconds.
+        timeout_help: its help text.
+        each: what one budget is for ("input", "answer").
+        jobs_help: the help text of --jobs.
+
+    Returns:
+        A decorator adding the options.
+    """
+    return _stacked(
+        [
+            click.option(
+                "--timeout",
+                type=click.FloatRange(min=0.1),
+                default=timeout,
+                show_default=True,
+                metavar="SECONDS",
+                help=timeout_help,
+            ),
+            click.option(
+                "--memory",
+                "memory_mb",
+                type=click.IntRange(min=64),
+                default=1024,
+                show_default=True,
+                metavar="MB",
+                help=f"Memory budget per {each}.",
+            ),
+            click.option(
+                "--complex",
+                "complex_",
+                is_flag=True,
+                help="Treat variables as complex (default: real, so d|x|/dx = sign(x)).",
+            ),
+            click.option("--jobs", "jobs", type=click.IntRange(min=1), metavar="N", help=jobs_help),
+            click.option("--debug", is_flag=True, help="Show tracebacks; run in this process."),
+        ]
+    )
+
 
 # What to tell a command-line user when the library says which setting would help
 # (``ChainruleError.option``, ``value``): the library never names a flag itself.

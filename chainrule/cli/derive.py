@@ -12,11 +12,13 @@ from typing import IO, TYPE_CHECKING
 import click
 
 from chainrule.cli.common import (
-    FORMATS,
     batch,
+    budget_options,
     failed,
+    format_options,
     output_format,
     read_file,
+    reading_options,
     single,
     stdin_lines,
 )
@@ -85,64 +87,17 @@ Exit status: 0 success, 2 bad input or usage, 70 internal error (please report i
     "(named sizes). Any shape, or a program line 'W1: 3x2', or a list in --at, derives with "
     "shapes: backprop in order, each step with its shape.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    help="Output format (default: text).",
-)
-@click.option("--latex", "as_latex", is_flag=True, help="Same as --format latex.")
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--markdown", "as_markdown", is_flag=True, help="Same as --format markdown.")
+@format_options
 @click.option("--standalone", is_flag=True, help="With --latex: a complete document for pdflatex.")
-@click.option(
-    "--from",
-    "syntax",
-    type=click.Choice(["auto", "math", "latex"]),
-    default="auto",
-    show_default=True,
-    help="Input notation (auto: LaTeX when the text has a backslash).",
-)
-@click.option(
-    "--func",
-    "functions",
-    multiple=True,
-    metavar="NAME",
-    help="Read NAME(...) as an abstract function, like f and g (repeatable).",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=5.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="Time budget per input. If simplifying the result runs past it, the exact "
+@reading_options
+@budget_options(
+    timeout=5.0,
+    timeout_help="Time budget per input. If simplifying the result runs past it, the exact "
     "unsimplified result is printed with a note.",
+    each="input",
+    jobs_help="Inputs from stdin derived at once, each in its own worker (default: the number "
+    "of CPUs). The output stays in input order.",
 )
-@click.option(
-    "--memory",
-    "memory_mb",
-    type=click.IntRange(min=64),
-    default=1024,
-    show_default=True,
-    metavar="MB",
-    help="Memory budget per input.",
-)
-@click.option(
-    "--complex",
-    "complex_",
-    is_flag=True,
-    help="Treat variables as complex (default: real, so d|x|/dx = sign(x)).",
-)
-@click.option(
-    "--jobs",
-    "jobs",
-    type=click.IntRange(min=1),
-    metavar="N",
-    help="Inputs from stdin derived at once, each in its own worker (default: the number of "
-    "CPUs). The output stays in input order.",
-)
-@click.option("--debug", is_flag=True, help="Show tracebacks; run in this process.")
 def derive(
     expression: str | None,
     file: IO[bytes] | None,

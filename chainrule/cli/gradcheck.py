@@ -11,11 +11,13 @@ from typing import IO, TYPE_CHECKING
 import click
 
 from chainrule.cli.common import (
-    FORMATS,
     batch,
+    budget_options,
     failed,
+    format_options,
     output_format,
     read_file,
+    reading_options,
     single,
     stdin_lines,
 )
@@ -62,21 +64,14 @@ input or usage (2 wins over 1), 70 internal error (please report it).
               metavar="N", help="Random points, without --at.")  # fmt: skip
 @click.option("--seed", type=int, default=0, show_default=True, metavar="N",
               help="Seed of the random points (the same seed, the same points).")  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: text).")
-@click.option("--latex", "as_latex", is_flag=True, help="Same as --format latex.")
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--markdown", "as_markdown", is_flag=True, help="Same as --format markdown.")
-@click.option("--from", "syntax", type=click.Choice(["auto", "math", "latex"]), default="auto",
-              show_default=True, help="Input notation.")  # fmt: skip
-@click.option("--func", "functions", multiple=True, metavar="NAME",
-              help="Read NAME(...) as an abstract function (repeatable).")  # fmt: skip
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              metavar="SECONDS", help="Time budget per input.")  # fmt: skip
-@click.option("--memory", "memory_mb", type=click.IntRange(min=64), default=1024,
-              show_default=True, metavar="MB", help="Memory budget per input.")  # fmt: skip
-@click.option("--complex", "complex_", is_flag=True, help="Treat variables as complex.")
-@click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Stdin lines at once.")
-@click.option("--debug", is_flag=True, help="Show tracebacks; run in this process.")
+@format_options
+@reading_options
+@budget_options(
+    timeout=10.0,
+    timeout_help="Time budget per input.",
+    each="input",
+    jobs_help="Stdin lines at once.",
+)
 def gradcheck(
     expression: str | None,
     file: IO[bytes] | None,
