@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 from collections.abc import Iterable
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 import click
 
@@ -24,9 +24,6 @@ from chainrule.cli.common import (
 )
 from chainrule.errors import ChainruleError
 from chainrule.read.notation import NOTATION_HELP  # no sympy: --help stays fast
-
-if TYPE_CHECKING:
-    pass
 
 
 DERIVE_EPILOG = (

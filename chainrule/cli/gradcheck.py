@@ -6,7 +6,7 @@ import dataclasses
 import os
 import shutil
 import sys
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 import click
 
@@ -22,9 +22,6 @@ from chainrule.cli.common import (
     stdin_lines,
 )
 from chainrule.errors import ChainruleError
-
-if TYPE_CHECKING:
-    pass
 
 
 GRADCHECK_EPILOG = """\b
