@@ -25,7 +25,6 @@ from chainrule.cli.common import (
 from chainrule.errors import ChainruleError
 from chainrule.read.notation import NOTATION_HELP  # no sympy: --help stays fast
 
-
 DERIVE_EPILOG = (
     """\b
 Examples:

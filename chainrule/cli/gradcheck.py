@@ -23,7 +23,6 @@ from chainrule.cli.common import (
 )
 from chainrule.errors import ChainruleError
 
-
 GRADCHECK_EPILOG = """\b
 Examples:
   chainrule gradcheck "sin(x^2)"
