@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
-import shutil
 import sys
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -18,7 +16,7 @@ from chainrule.cli.common import (
     error_json,
     error_text,
     format_options,
-    output_format,
+    make_job,
     reading_options,
     single,
     stdin_lines,
@@ -86,22 +84,19 @@ def check(
     EXPRESSION<TAB>ANSWER per line, each graded in order, then a summary ('17/20 correct': on
     stdout after the text, on stderr with --json, whose output is JSON Lines).
     """
-    from chainrule.runner import Job
-
-    fmt = output_format(fmt, latex=as_latex, json=as_json, markdown=as_markdown)
-    rich = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    job = Job(
-        text="",
+    job = make_job(
+        fmt,
+        as_latex=as_latex,
+        as_json=as_json,
+        as_markdown=as_markdown,
+        complex_=complex_,
+        debug=debug,
         wrt=(wrt,) if wrt else (),
         of=of,
         syntax=syntax,
         functions=functions,
-        real=not complex_,
-        fmt="rich" if rich else fmt,
-        width=shutil.get_terminal_size().columns if rich else 100,
         timeout=timeout,
         memory_mb=memory_mb,
-        isolate=not debug,
         answer=answer,
     )
     if expression is None and sys.stdin is not None and sys.stdin.isatty():

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
+import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -123,6 +125,92 @@ OPTION_HINTS = {
     "shape": "--shape NAME=ROWSxCOLS declares a shape (W1=3x2, x=2, W1=n×m); or a line W1: 3x2",
 }
 NOTE_FLAGS = {"simplify_timeout": "--timeout", "product_call": "--func"}
+
+
+def make_job(
+    fmt: str | None,
+    *,
+    as_latex: bool,
+    as_json: bool,
+    as_markdown: bool,
+    complex_: bool,
+    debug: bool,
+    **fields: Any,
+) -> Job:
+    """The job every command sends the runner: its one output format (the rich view on a
+    colour terminal, at the terminal's width), the budgets and the command's own fields.
+
+    Args:
+        fmt: ``--format``, if given.
+        as_latex: ``--latex``.
+        as_json: ``--json``.
+        as_markdown: ``--markdown``.
+        complex_: ``--complex``.
+        debug: ``--debug`` (run in this process).
+        **fields: the rest of the ``runner.Job`` (wrt, of, timeout, answer, …).
+
+    Returns:
+        The job, its text still empty.
+
+    Raises:
+        click.UsageError: flags asking for different formats.
+    """
+    from chainrule.runner import Job
+
+    fmt = output_format(fmt, latex=as_latex, json=as_json, markdown=as_markdown)
+    rich = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return Job(
+        text="",
+        real=not complex_,
+        fmt="rich" if rich else fmt,
+        width=shutil.get_terminal_size().columns if rich else 100,
+        isolate=not debug,
+        **fields,
+    )
+
+
+def run_inputs(
+    expression: str | None,
+    file: IO[bytes] | None,
+    job: Job,
+    debug: bool,
+    jobs: int | None,
+    *,
+    progress: bool,
+) -> int:
+    """EXPRESSION, ``--file``, or every line of stdin, through the runner.
+
+    Args:
+        expression: the argument ('-' or None: stdin).
+        file: ``--file``.
+        job: from ``make_job``.
+        debug: ``--debug``.
+        jobs: ``--jobs``.
+        progress: show a progress bar over stdin lines when stderr is a terminal.
+
+    Returns:
+        The exit status.
+
+    Raises:
+        click.UsageError: both EXPRESSION and --file, or nothing to read.
+    """
+    if expression is not None and file is not None:
+        raise click.UsageError("give EXPRESSION or --file, not both")
+    if file is not None:
+        text = read_file(file)
+        if isinstance(text, ChainruleError):
+            return failed("", text, job)
+        return single(dataclasses.replace(job, text=text), debug)
+    if expression is None and sys.stdin is not None and sys.stdin.isatty():
+        raise click.UsageError("missing EXPRESSION (or pipe expressions on stdin)")
+    if expression is None or expression == "-":
+        lines: Iterable[tuple[int, str | ChainruleError]] = stdin_lines()
+        length = None
+        if progress and sys.stderr.isatty():  # a progress bar: its length first
+            lines = list(lines)
+            length = len(lines)
+        return batch(lines, job, debug, jobs or 0, length)
+    return single(dataclasses.replace(job, text=expression), debug)
 
 
 def output_format(fmt: str | None, **flags: bool) -> str:

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
-import os
-import shutil
 import sys
-from collections.abc import Iterable
 from typing import IO
 
 import click
 
 from chainrule.cli.common import (
-    batch,
     budget_options,
-    failed,
     format_options,
-    output_format,
-    read_file,
+    make_job,
     reading_options,
-    single,
-    stdin_lines,
+    run_inputs,
 )
-from chainrule.errors import ChainruleError
 from chainrule.read.notation import NOTATION_HELP  # no sympy: --help stays fast
 
 DERIVE_EPILOG = (
@@ -124,42 +115,23 @@ def derive(
     log is the natural logarithm (ln); log(x, b) and log_2(x) take a base. f and g, and
     names given with --func, are functions when followed by '('.
     """
-    from chainrule.runner import Job
-
-    fmt = output_format(fmt, latex=as_latex, json=as_json, markdown=as_markdown)
-    if standalone and fmt != "latex":
-        raise click.UsageError("--standalone makes a LaTeX document: use it with --latex")
-    rich = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    job = Job(
-        text="",
+    job = make_job(
+        fmt,
+        as_latex=as_latex,
+        as_json=as_json,
+        as_markdown=as_markdown,
+        complex_=complex_,
+        debug=debug,
         wrt=wrt,
         of=of,
         syntax=syntax,
         functions=functions,
-        real=not complex_,
         at=at,
         shapes=shapes,
-        fmt="rich" if rich else fmt,
         standalone=standalone,
-        width=shutil.get_terminal_size().columns if rich else 100,
         timeout=timeout,
         memory_mb=memory_mb,
-        isolate=not debug,
     )
-    if expression is not None and file is not None:
-        raise click.UsageError("give EXPRESSION or --file, not both")
-    if file is not None:
-        text = read_file(file)
-        if isinstance(text, ChainruleError):
-            sys.exit(failed("", text, job))
-        sys.exit(single(dataclasses.replace(job, text=text), debug))
-    if expression is None and sys.stdin is not None and sys.stdin.isatty():
-        raise click.UsageError("missing EXPRESSION (or pipe expressions on stdin)")
-    if expression is None or expression == "-":
-        lines: Iterable[tuple[int, str | ChainruleError]] = stdin_lines()
-        length = None
-        if sys.stderr.isatty():  # a progress bar: its length first
-            lines = list(lines)
-            length = len(lines)
-        sys.exit(batch(lines, job, debug, jobs or 0, length))
-    sys.exit(single(dataclasses.replace(job, text=expression), debug))
+    if standalone and job.fmt != "latex":
+        raise click.UsageError("--standalone makes a LaTeX document: use it with --latex")
+    sys.exit(run_inputs(expression, file, job, debug, jobs, progress=True))

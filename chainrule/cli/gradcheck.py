@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
-import os
-import shutil
 import sys
 from typing import IO
 
 import click
 
 from chainrule.cli.common import (
-    batch,
     budget_options,
-    failed,
     format_options,
-    output_format,
-    read_file,
+    make_job,
     reading_options,
-    single,
-    stdin_lines,
+    run_inputs,
 )
-from chainrule.errors import ChainruleError
 
 GRADCHECK_EPILOG = """\b
 Examples:
@@ -101,36 +93,22 @@ def gradcheck(
     With EXPRESSION '-', or none while stdin is piped, every line of stdin is checked on its
     own; with --json the output is then JSON Lines.
     """
-    from chainrule.runner import Job
-
-    fmt = output_format(fmt, latex=as_latex, json=as_json, markdown=as_markdown)
-    rich = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    job = Job(
-        text="",
+    job = make_job(
+        fmt,
+        as_latex=as_latex,
+        as_json=as_json,
+        as_markdown=as_markdown,
+        complex_=complex_,
+        debug=debug,
         wrt=wrt,
         of=of,
         syntax=syntax,
         functions=functions,
-        real=not complex_,
         at=at,
         shapes=shapes,
-        fmt="rich" if rich else fmt,
-        width=shutil.get_terminal_size().columns if rich else 100,
         timeout=timeout,
         memory_mb=memory_mb,
-        isolate=not debug,
         gradcheck=points,
         seed=seed,
     )
-    if expression is not None and file is not None:
-        raise click.UsageError("give EXPRESSION or --file, not both")
-    if file is not None:
-        text = read_file(file)
-        if isinstance(text, ChainruleError):
-            sys.exit(failed("", text, job))
-        sys.exit(single(dataclasses.replace(job, text=text), debug))
-    if expression is None and sys.stdin is not None and sys.stdin.isatty():
-        raise click.UsageError("missing EXPRESSION (or pipe expressions on stdin)")
-    if expression is None or expression == "-":
-        sys.exit(batch(stdin_lines(), job, debug, jobs or 0, None))
-    sys.exit(single(dataclasses.replace(job, text=expression), debug))
+    sys.exit(run_inputs(expression, file, job, debug, jobs, progress=False))

@@ -23,6 +23,12 @@ _HEADER = struct.Struct("!I")
 GC_THRESHOLD = 10_000  # allocations between young-generation collections, in a worker
 
 
+def reading(job: Job) -> dict[str, Any]:
+    """How ``job``'s text is read, as the api's keyword arguments (``of``, ``syntax``,
+    ``functions``, ``real``): the same for derive, check and gradcheck."""
+    return {"of": job.of, "syntax": job.syntax, "functions": job.functions, "real": job.real}
+
+
 def work(job: Job, send: Send) -> None:
     """Parse, derive, check and render ``job``; ``send`` each finished output.
 
@@ -43,21 +49,13 @@ def work(job: Job, send: Send) -> None:
     if job.answer is not None:
         check(job, send)
         return
+    if is_shaped(job.text, job.shapes, job.at or None):
+        shaped(job, send)  # derived or gradient-checked with shapes
+        return
     if job.gradcheck is not None:
         gradcheck(job, send)
         return
-    if is_shaped(job.text, job.shapes, job.at or None):
-        shaped(job, send)
-        return
-    derivation = derive(
-        job.text,
-        job.wrt or None,
-        of=job.of,
-        syntax=job.syntax,
-        functions=job.functions,
-        real=job.real,
-        at=job.at or None,
-    )
+    derivation = derive(job.text, job.wrt or None, at=job.at or None, **reading(job))
     exact = render_output(derivation, job)
     notes = said(derivation.notes)
     send({"output": exact, "said": notes + said([Note("simplify_timeout")]), "final": False})
@@ -126,10 +124,7 @@ def check(job: Job, send: Send) -> None:
         job.text,
         job.answer,
         job.wrt or None,
-        of=job.of,
-        syntax=job.syntax,
-        functions=job.functions,
-        real=job.real,
+        **reading(job),
     )
     correct = all(s.correct for s in derivation.steps if isinstance(s, Verdict))
     output = render_output(derivation, job)
@@ -159,20 +154,13 @@ def gradcheck(job: Job, send: Send) -> None:
     import dataclasses
 
     from chainrule.api import gradcheck as check_gradients
-    from chainrule.api import is_shaped
     from chainrule.model import GradCheck
 
     assert job.gradcheck is not None
-    if is_shaped(job.text, job.shapes, job.at or None):
-        shaped(job, send)
-        return
     derivation = check_gradients(
         job.text,
         job.wrt or None,
-        of=job.of,
-        syntax=job.syntax,
-        functions=job.functions,
-        real=job.real,
+        **reading(job),
         at=job.at or None,
         points=job.gradcheck,
         seed=job.seed,
