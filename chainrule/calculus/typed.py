@@ -18,7 +18,7 @@ Abs(x)**3
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 
 import sympy
@@ -131,8 +131,33 @@ def write_out(
     Returns:
         The rebuilt expression (``expr`` itself when nothing was replaced).
     """
+    return replaced(expr, mapping, _rebuild, rebuild=rebuild)
+
+
+def replaced(
+    expr: sympy.Expr,
+    mapping: Mapping[sympy.Expr, sympy.Expr],
+    build: Callable[[sympy.Expr, list[sympy.Expr]], sympy.Expr],
+    *,
+    rebuild: AbstractSet[sympy.Expr] = frozenset(),
+    every: bool = False,
+) -> sympy.Expr:
+    """``expr`` with each key of ``mapping`` replaced, each parent of a replacement rebuilt with
+    ``build(parent, new_args)``: the one iterative walk behind ``write_out`` (unevaluated) and
+    ``written.substitute`` (evaluated).
+
+    Args:
+        expr: any expression (the replacements may be deep: no recursion).
+        mapping: subexpression → its replacement.
+        build: how a parent is rebuilt from its new arguments.
+        rebuild: atoms kept whose every enclosing expression is rebuilt all the same.
+        every: rebuild every expression, replaced or not.
+
+    Returns:
+        The rebuilt expression (``expr`` itself when nothing was replaced or forced).
+    """
     done: dict[int, sympy.Expr] = {}
-    forced: set[int] = set()  # ids of the expressions that hold a symbol of ``rebuild``
+    forced: set[int] = set()  # ids of the expressions that hold an atom of ``rebuild``
     stack: list[tuple[sympy.Expr, bool]] = [(expr, False)]
     while stack:
         e, ready = stack.pop()
@@ -151,12 +176,12 @@ def write_out(
             stack.extend((a, False) for a in e.args)
             continue
         args = [done[id(a)] for a in e.args]
-        if any(id(a) in forced for a in e.args):
+        if forced and any(id(a) in forced for a in e.args):
             forced.add(id(e))
-        elif all(new is old for new, old in zip(args, e.args, strict=True)):
+        elif not every and all(new is old for new, old in zip(args, e.args, strict=True)):
             done[id(e)] = e
             continue
-        done[id(e)] = _rebuild(e, args)
+        done[id(e)] = build(e, args)
     return done[id(expr)]
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 import sympy
 from sympy.core.traversal import iterargs
 
-from chainrule.calculus.typed import write_out
+from chainrule.calculus.typed import replaced, write_out
 from chainrule.errors import MathError
 from chainrule.model import Graph
 
@@ -148,26 +148,11 @@ def evaluated(expr: sympy.Expr, mapping: Mapping[sympy.Expr, sympy.Expr]) -> sym
 def _replace(
     expr: sympy.Expr, mapping: Mapping[sympy.Expr, sympy.Expr], *, every: bool = False
 ) -> sympy.Expr:
-    done: dict[int, sympy.Expr] = {}
-    stack: list[tuple[sympy.Expr, bool]] = [(expr, False)]
-    while stack:
-        e, ready = stack.pop()
-        if id(e) in done:
-            continue
-        if e in mapping:
-            done[id(e)] = mapping[e]
-            continue
-        if not e.args:
-            done[id(e)] = e
-            continue
-        if not ready:
-            stack.append((e, True))
-            stack.extend((a, False) for a in e.args)
-            continue
-        args = [done[id(a)] for a in e.args]
-        changed = every or any(new is not old for new, old in zip(args, e.args, strict=True))
-        done[id(e)] = e.func(*args) if changed else e
-    return done[id(expr)]
+    return replaced(expr, mapping, _evaluated, every=every)
+
+
+def _evaluated(e: sympy.Expr, args: list[sympy.Expr]) -> sympy.Expr:
+    return e.func(*args)
 
 
 class Written:
