@@ -32,7 +32,7 @@ from chainrule.calculus.constants import opaque
 from chainrule.calculus.functions import FUNCTIONS
 from chainrule.calculus.names import predicted_names, rename, symbol_names
 from chainrule.calculus.nodes import NodeTable, Value, same
-from chainrule.calculus.shortcuts import applied
+from chainrule.calculus.shortcuts import applied, product, total
 from chainrule.calculus.typed import (
     power,
     typed_add,
@@ -238,9 +238,9 @@ class _Decomposer:
         typed = [a.typed for a in args]
         evaluated = [a.evaluated for a in args]
         if op == "add":
-            value = Value(typed_add(typed), sympy.Add(*evaluated))
+            value = Value(typed_add(typed), total(evaluated))
         elif op == "mul":
-            value = Value(typed_mul(typed), sympy.Mul(*evaluated))
+            value = Value(typed_mul(typed), product(evaluated))
         elif op == "neg":
             value = Value(typed_neg(typed[0]), -evaluated[0])
         elif op == "div":

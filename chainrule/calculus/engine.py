@@ -19,7 +19,9 @@ from sympy.core.function import AppliedUndef
 from chainrule.calculus.shortcuts import (
     applied_derivative,
     linear_derivative,
+    product,
     sum_of_products,
+    total,
 )
 from chainrule.calculus.textbook import textbook_derivative
 from chainrule.calculus.written import (
@@ -202,7 +204,7 @@ class _Engine:
             parts = [expanded.get(t.child) for t in terms]
             value: sympy.Expr | None = None
             if estimate <= min(EXPAND_LIMIT, budget) and all(p is not None for p in parts):
-                value = sympy.Add(*(p * t.factor for p, t in zip(parts, terms, strict=True)))
+                value = total([product((p, t.factor)) for p, t in zip(parts, terms, strict=True)])
                 budget -= estimate
                 # Each part is at most RESULT_MAX_DEPTH deep, so sympy built this safely.
                 if tree_depth(value) > RESULT_MAX_DEPTH:

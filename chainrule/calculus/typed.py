@@ -24,7 +24,7 @@ from collections.abc import Set as AbstractSet
 import sympy
 
 from chainrule.calculus.constants import HUGE_DIGITS, digits, opaque
-from chainrule.model import Constant, TypedAdd, TypedMul
+from chainrule.model import Constant, TypedAdd, TypedMul, is_negative_number
 
 MAX_EXACT_DIGITS = 10_000  # a constant power or factorial larger than this stays unevaluated
 
@@ -60,8 +60,8 @@ def _spliced(cls: type[TypedAdd] | type[TypedMul], items: Sequence[sympy.Expr]) 
     if cls is TypedMul:
         # Its sign as one −1 in front, where the printers look for it: (−x)·2 is −1·x·2
         # (−2x, never 2−x), and −(−x) is x.
-        negative = sum(1 for a in flat if a.is_Number and a.is_negative) % 2 == 1
-        flat = [-a if a.is_Number and a.is_negative else a for a in flat]
+        negative = sum(1 for a in flat if is_negative_number(a)) % 2 == 1
+        flat = [-a if is_negative_number(a) else a for a in flat]
         flat = [sympy.S.NegativeOne] * negative + [a for a in flat if a is not sympy.S.One]
     if not flat:
         return sympy.S.One

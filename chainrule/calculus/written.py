@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 import sympy
 from sympy.core.traversal import iterargs
 
+from chainrule.calculus.shortcuts import product, total
 from chainrule.calculus.typed import replaced, write_out
 from chainrule.errors import MathError
 from chainrule.model import Graph
@@ -152,6 +153,10 @@ def _replace(
 
 
 def _evaluated(e: sympy.Expr, args: list[sympy.Expr]) -> sympy.Expr:
+    if e.func is sympy.Mul:
+        return product(args)
+    if e.func is sympy.Add:
+        return total(args)
     return e.func(*args)
 
 

@@ -216,6 +216,9 @@ def stand_in(constant: Constant) -> Any:
 
 def _apply(e: sympy.Expr, args: list[Any], env: Mapping[sympy.Symbol, Any]) -> Any:
     try:
+        fn = _FUNCTIONS.get(type(e))  # the commonest case first: sin, σ, exp …
+        if fn is not None:
+            return fn(*args)
         if isinstance(e, Constant):
             return stand_in(e)
         if e.is_Symbol:
@@ -231,17 +234,15 @@ def _apply(e: sympy.Expr, args: list[Any], env: Mapping[sympy.Symbol, Any]) -> A
                 else mpmath.mpf(int(e))
             )
         if e.is_Add:
-            return mpmath.fsum(args)
+            # Two terms: one rounding either way, without fsum's general machinery.
+            return args[0] + args[1] if len(args) == 2 else mpmath.fsum(args)
         if e.is_Mul:
-            return mpmath.fprod(args)
+            return args[0] * args[1] if len(args) == 2 else mpmath.fprod(args)
         if e.is_Pow:
             base, exponent = args
             if base == 0 and exponent < 0:
                 raise UndefinedError("division by zero")
             return mpmath.power(base, exponent)
-        fn = _FUNCTIONS.get(type(e))
-        if fn is not None:
-            return fn(*args)
         return _fallback(e, env)
     except (ZeroDivisionError, ValueError, OverflowError, TypeError) as exc:
         raise UndefinedError(str(exc)) from exc

@@ -14,7 +14,7 @@ and are all imported from here: ``from chainrule.model import Derivation``.
 from typing import TYPE_CHECKING, Any
 
 from chainrule.model.checks import Flag, GradCheck, GradEntry, Mistake, Number, Values, Verdict
-from chainrule.model.graph import Constant, Graph, Node, TypedAdd, TypedMul
+from chainrule.model.graph import Constant, Graph, Node, TypedAdd, TypedMul, is_negative_number
 from chainrule.model.program import (
     ACCENTS,
     FUNCTION_ARITIES,
@@ -78,6 +78,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "is_negative_number",
     "ACCENTS",
     "MEXPR_OPS",
     "SCALAR",

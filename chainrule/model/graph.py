@@ -135,5 +135,14 @@ class TypedMul(_Typed, sympy.Mul):
         return args[0] if len(args) == 1 else TypedMul(*args, evaluate=False)
 
 
+def is_negative_number(expr: Any) -> bool:
+    """Whether ``expr`` is a negative number, −2 or −1/3 read off its numerator: sympy's
+    ``is_negative`` works out every assumption of a number the first time it is asked, which
+    for 3,000 distinct coefficients is most of the time a long sum takes to build."""
+    if expr.is_Rational:
+        return bool(expr.p < 0)
+    return bool(expr.is_Number and expr.is_negative)
+
+
 def _typed(cls: Any, args: tuple[Any, ...]) -> Any:
     return cls(*args, evaluate=False)

@@ -13,7 +13,9 @@ from chainrule.calculus.shortcuts import (
     applied,
     applied_derivative,
     linear_derivative,
+    product,
     sum_of_products,
+    total,
 )
 from chainrule.model import Upstream
 
@@ -125,3 +127,66 @@ def test_sum_of_products_is_sympys_sum(pairs: list[tuple[sympy.Expr, sympy.Expr]
 def test_sum_of_products_of_many_numbers() -> None:
     pairs = [(Upstream("y", f"u{k}"), sympy.Integer(k)) for k in range(2, 60)]
     assert same(sum_of_products(pairs), sympy.Add(*(a * b for a, b in pairs)))
+
+
+# Factors that Mul and Add combine, gather or evaluate (numbers, infinities, exps, powers of
+# numbers, sums, a noncommutative symbol) beside the plain ones the shortcuts build directly.
+n = sympy.Symbol("n", commutative=False)
+FACTORS = [
+    *SYMBOLS[:4],
+    x,
+    y,
+    n,
+    Upstream("y", "u1"),
+    sympy.sin(x),
+    sympy.cos(y),
+    sympy.Function("f")(x),
+    sympy.exp(x),
+    sympy.exp(y),
+    sympy.exp(2 * x),
+    sympy.exp(-x),
+    x**2,
+    sympy.Pow(2, 3, evaluate=False),
+    1 / x,
+    sympy.sqrt(2),
+    2**x,
+    x + 1,
+    sympy.Mul(x, 2, evaluate=False),
+    sympy.Mul(1, y, evaluate=False),
+    sympy.Mul(2, 3, evaluate=False),
+    sympy.Piecewise((x, x > 0), (0, True)),
+    sympy.oo,
+    sympy.zoo,
+    sympy.nan,
+    *[sympy.Integer(k) for k in (0, 1, -1, 2, 3, 12345)],
+    sympy.Rational(-2, 3),
+    sympy.Float(1.5),
+]
+factor_strategy = st.sampled_from(FACTORS)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(factor_strategy, max_size=4))
+def test_product_is_sympys_mul(factors: list[sympy.Expr]) -> None:
+    assert same(product(factors), sympy.Mul(*factors))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(factor_strategy, max_size=3), max_size=5), st.booleans())
+def test_total_is_sympys_add(products: list[list[sympy.Expr]], built: bool) -> None:
+    # Terms as sympy builds them, or as they come (an unevaluated product stays one).
+    terms = [sympy.Mul(*fs) if built or len(fs) != 1 else fs[0] for fs in products]
+    assert same(total(terms), sympy.Add(*terms))
+
+
+def test_product_and_total_build_a_long_gradient_directly() -> None:
+    us = [sympy.Symbol(f"u{k}", real=True) for k in range(1, 200)]
+    pairs = [[sympy.cos(u), sympy.Integer(k)] for k, u in enumerate(us, start=1)]
+    parts = [product(pair) for pair in pairs]
+    assert all(same(p, sympy.Mul(*pair)) for p, pair in zip(parts, pairs, strict=True))
+    assert same(total(parts), sympy.Add(*parts))
+    assert same(total([x, 2 * x, y]), 3 * x + y)  # alike terms: left to Add
+    # What Add evaluates or gathers as it collects is left to it too.
+    for term in (sympy.Pow(2, 3, evaluate=False), sympy.Integer(5), sympy.oo, x + 1):
+        assert same(total([term, y, sympy.cos(x)]), sympy.Add(term, y, sympy.cos(x)))
+    assert same(product([sympy.exp(x), sympy.exp(-x)]), sympy.S.One)

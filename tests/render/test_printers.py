@@ -6,14 +6,18 @@ from typing import Any
 
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sympy.printing.precedence import precedence
+from sympy.printing.str import StrPrinter
 
 from chainrule.calculus.functions import relu, sigmoid, softplus
-from chainrule.model import Upstream
+from chainrule.model import TypedMul, Upstream
 from chainrule.render.printers import latex as latex_printer
 from chainrule.render.printers import unicode as unicode_printer
-from chainrule.render.printers.common import split_mul
+from chainrule.render.printers.common import doprint, split_mul
 from chainrule.render.printers.latex import name_latex, to_latex
-from chainrule.render.printers.python import python_names, to_python
+from chainrule.render.printers.python import PythonPrinter, python_names, to_python
 from chainrule.render.printers.unicode import name_unicode, to_unicode
 
 x, y, z, a, v, u, n = sympy.symbols("x y z a v u n")
@@ -288,3 +292,52 @@ def test_a_cached_activation_stands_beside_its_one_minus_itself() -> None:
     assert to_latex(expr) == r"w x h_{1} \left(1 - h_{1}\right) \left(z - y\right)"
     assert split_mul(h1 * (1 + h1) / (w * (1 - w)))[1:] == ([h1, 1 + h1], [w, 1 - w])
     assert to_unicode(x * (h1 - y)) == "x·(h₁ − y)"  # only 1 ± itself
+
+
+class _SympysWay(PythonPrinter):
+    """PythonPrinter with sympy's own products, sums and brackets: the reference the fast
+    paths (``_plain_product``, ``_precedence``) must match character for character."""
+
+    def _plain_product(self, factors: Any) -> None:
+        return None
+
+    def _precedence(self, item: Any) -> int:
+        return int(precedence(item))
+
+    parenthesize = StrPrinter.parenthesize
+    _print_Add = StrPrinter._print_Add  # noqa: N815 - sympy's dispatch name
+
+
+_x, _u = sympy.symbols("x u", real=True)
+_factors = st.sampled_from(
+    [
+        _x,
+        _u,
+        Upstream("y", "u"),
+        sympy.cos(_u),
+        sympy.sin(_x),
+        sigmoid(_u),
+        sympy.Function("f")(_x),
+        _x**2,
+        1 / _u,
+        _x + 1,
+        sympy.Rational(-2, 3),
+        sympy.Float(1.5),
+    ]
+)
+_products = st.builds(
+    lambda k, fs, typed: (
+        TypedMul(*[sympy.Integer(k), *fs], evaluate=False) if typed else sympy.Mul(k, *fs)
+    ),
+    st.integers(-30, 30),
+    st.lists(_factors, min_size=1, max_size=3),
+    st.booleans(),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(_products, min_size=1, max_size=4))
+def test_fast_products_and_sums_print_as_sympys_printer_does(terms: list[Any]) -> None:
+    expr = sympy.Add(*terms) if len(terms) > 1 else terms[0]
+    for each in [*terms, expr]:
+        assert doprint(PythonPrinter(), each) == doprint(_SympysWay(), each)

@@ -18,7 +18,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 from sympy.printing.printer import Printer
 
-from chainrule.model import TypedAdd, TypedMul
+from chainrule.model import TypedAdd, TypedMul, is_negative_number
 
 
 def _rank(factor: Any) -> int:
@@ -99,8 +99,8 @@ def typed_sign(expr: TypedMul) -> tuple[bool, list[Any]]:
         Whether it is negative, and its factors with negative numbers made positive and ones
         left out.
     """
-    negative = sum(1 for a in expr.args if a.is_Number and a.is_negative) % 2 == 1
-    args = [-a if a.is_Number and a.is_negative else a for a in expr.args]
+    negative = sum(1 for a in expr.args if is_negative_number(a)) % 2 == 1
+    args = [-a if is_negative_number(a) else a for a in expr.args]
     return negative, [a for a in args if a is not sympy.S.One]
 
 

@@ -21,12 +21,12 @@ import builtins
 import itertools
 import keyword
 import types
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sympy
 from sympy.core.function import AppliedUndef
-from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
 from chainrule.model import NameParts, TypedMul, Upstream
@@ -103,6 +103,63 @@ class PythonPrinter(StrPrinter):  # type: ignore[misc]
         args = ", ".join(self._print(a) for a in expr.args)
         return f"{self._name(expr.func.__name__)}({args})"
 
+    # sympy's printer asks of every product whether it could take out a minus sign, which
+    # builds its negation (a new product, its assumptions worked out afresh): for a long sum
+    # of products like 3*dy_du*cos(u) that was most of the time its JSON took.  A product of
+    # an integer and symbols or function calls is written here, its sign read off the integer.
+
+    def _print_Mul(self, expr: Any) -> str:
+        plain = None
+        if type(expr) is sympy.Mul and expr.is_commutative and self.order not in ("old", "none"):
+            # sympy's as_ordered_factors() without its question of the number's sign
+            plain = self._plain_product(sorted(expr.args, key=lambda f: f.sort_key()))
+        return plain if plain is not None else str(super()._print_Mul(expr))
+
+    def _plain_product(self, factors: Sequence[Any]) -> str | None:
+        """``factors`` joined by ``*`` as sympy's ``_print_Mul`` joins them, where they are one
+        integer (its sign in front) and symbols or function calls; None otherwise."""
+        numbers = [f for f in factors if f.is_Number]
+        if len(numbers) > 1 or (numbers and (not numbers[0].is_Integer or numbers[0] == 1)):
+            return None
+        if any(f.is_Pow or precedence(f) < PRECEDENCE["Pow"] for f in factors if not f.is_Number):
+            return None
+        words = [
+            (str(abs(f.p)) if f.is_Number else self._print(f))
+            for f in factors
+            if not (f.is_Number and abs(f.p) == 1)
+        ]
+        return ("-" if numbers and numbers[0].p < 0 else "") + "*".join(words)
+
+    def _precedence(self, item: Any) -> int:
+        """sympy's ``precedence``, but a product with no number in front, or a positive one,
+        is a product without asking whether it could take out a minus sign."""
+        if type(item) in (sympy.Mul, TypedMul):
+            first = item.args[0]
+            if not first.is_Number or (first.is_Rational and first.p > 0):
+                return int(PRECEDENCE["Mul"])
+        return int(precedence(item))
+
+    def parenthesize(self, item: Any, level: int, strict: bool = False) -> str:
+        prec = self._precedence(item)
+        if prec < level or (not strict and prec <= level):
+            return f"({self._print(item)})"
+        return str(self._print(item))
+
+    def _print_Add(self, expr: Any, order: Any = None) -> str:
+        # sympy's, with ``_precedence``.
+        prec = self._precedence(expr)
+        words: list[str] = []
+        for term in self._as_ordered_terms(expr, order=order):
+            text = str(self._print(term))
+            sign = "+"
+            if text.startswith("-") and not term.is_Add:
+                sign, text = "-", text[1:]
+            if self._precedence(term) < prec or term.is_Add:
+                text = f"({text})"
+            words.extend([sign, text])
+        sign = words.pop(0)
+        return ("" if sign == "+" else sign) + " ".join(words)
+
     def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Any]:
         return sympy_order(self, expr, order)
 
@@ -110,7 +167,12 @@ class PythonPrinter(StrPrinter):  # type: ignore[misc]
         # A product as typed keeps its factors in the order typed: w*h, not h*w; its sign in
         # front (-x*2, not -1*x*2).
         negative, args = typed_sign(expr)
-        if len(args) > 1:
+        plain = None
+        if len(args) > 1 and not any(a.is_Number for a in args[1:]):
+            plain = self._plain_product(args)  # as typed: a number only in front
+        if plain is not None:
+            text = plain
+        elif len(args) > 1:
             saved = self._settings["order"]
             self._settings["order"] = "none"
             try:
