@@ -24,6 +24,7 @@ from typing import Any
 
 from chainrule.model import Adjoint, ChainRule, LocalDerivative, Path
 from chainrule.render.notation import Notation
+from chainrule.render.printers.common import minus_sign, negated
 from chainrule.render.printers.unicode import to_unicode
 from chainrule.render.rows import EXPR, FACTOR, NOTE, OP, RESULT, SYMBOL, Equation, Part, Row
 from chainrule.render.safe_text import one_line, shorten
@@ -207,10 +208,10 @@ def _sum(n: Notation, terms: list[Any]) -> Row:
     """Path products joined by + (− before a negative one), each sum bracketed."""
     parts: list[Part] = []
     for term in terms:
-        negative = bool(parts) and term.could_extract_minus_sign()
+        negative = bool(parts) and minus_sign(term)
         if parts:
             parts.append(Part(f" {n.minus} " if negative else " + ", OP))
-        text = n.expr(-term if negative else term)
+        text = n.expr(negated(term) if negative else term)
         parts.append(Part(n.bracket(text) if term.is_Add else text))
     return Row(tuple(parts))
 

@@ -87,7 +87,7 @@ class LatexNotation(Notation):
         super().__init__(d)
         self.plain = Notation(d)
 
-    def expr(self, expr: Any) -> str:
+    def _expr(self, expr: Any) -> str:
         tex = to_latex(expr, partial=self.partial, orders=self.orders)
         if expr.is_Mul and tex_width(tex) > TEXT_WIDTH:
             # A fraction wider than the page cannot be broken: its denominator goes in front
@@ -192,8 +192,9 @@ def align(items: Sequence[str | Equation], width: float = TEXT_WIDTH) -> list[st
     return lines
 
 
-# A laid-out line: its LaTeX, its estimated width, the room it had.
-_Line = tuple[str, float, float]
+# A laid-out line: its LaTeX, the piece of the row it shows (measured only where a note may
+# follow it), the room it had.
+_Line = tuple[str, str, float]
 
 
 def _equation(eq: Equation, room: float) -> list[str]:
@@ -215,11 +216,11 @@ def _equation(eq: Equation, room: float) -> list[str]:
     extra = eq.label or eq.note
     if extra:
         block = blocks[at]
-        text, width, fits = block[-1]
-        if width + tex_width(f"{_GAP} {extra}") <= fits:
-            block[-1] = (f"{text} {_GAP} {extra}", width, fits)
+        text, piece, fits = block[-1]
+        if tex_width(piece) + tex_width(f"{_GAP} {extra}") <= fits:
+            block[-1] = (f"{text} {_GAP} {extra}", piece, fits)
         else:
-            block.append((f"&{_GAP} {extra}", 0.0, fits))
+            block.append((f"&{_GAP} {extra}", "", fits))
     return [line[0] for block in (head, *rows) for line in block]
 
 
@@ -229,13 +230,12 @@ def _broken(row: Row, head: str, first: float, rest: float) -> list[_Line]:
     lines = wrap(tex, scan_latex, tex_width, first, rest, sign=tex_width(r"\cdot"))
     out: list[_Line] = []
     for line, piece in zip(lines, pieces(tex.text, lines), strict=True):
-        width = tex_width(piece)
         if not out:
-            out.append((head + balance(piece), width, first))
+            out.append((head + balance(piece), piece, first))
         else:
             # {} keeps a leading + or \cdot binary; juxtaposed factors get the product sign.
             lead = r"{}\cdot " if line.juxtaposed else "{}"
-            out.append((f"&{_INDENT} {balance(lead + piece)}", width, rest))
+            out.append((f"&{_INDENT} {balance(lead + piece)}", piece, rest))
     return out
 
 

@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -181,34 +182,51 @@ def tex_width(text: str) -> float:
     Returns:
         The estimated width.
     """
+    # Every digit is as wide as every other: u_{5998} and u_{1234} are one measurement.
+    return _width(_DIGIT_RUN.sub(_zeros, text))
+
+
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+def _zeros(match: re.Match[str]) -> str:
+    return "0" * len(match.group())
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the same pieces are measured again and again
+def _width(text: str) -> float:
     groups = [_Group(1.0)]  # the open brace groups, innermost last: no recursion over depth
+    top = groups[0]
     single = skip = False  # a script of one token without braces; a \left's delimiter
     for tok in _TOKENS.findall(text):
-        top = groups[-1]
-        if skip or (tok.isspace() and top.kind != "text"):
+        if skip:
             skip = False
+            continue
+        space = tok.isspace()
+        if space and top.kind != "text":
             continue
         if tok == "{":
             kind = top.pending.pop(0) if top.pending else ""
             nested = kind in ("num", "den") and any(g.kind in ("num", "den") for g in groups)
             small = kind == "script" or nested
-            groups.append(_Group(top.scale * _SCRIPT if small else top.scale, kind))
+            top = _Group(top.scale * _SCRIPT if small else top.scale, kind)
+            groups.append(top)
             single = False
         elif tok == "}" and len(groups) > 1:
             done = groups.pop()
-            parent = groups[-1]
+            top = groups[-1]
             if done.kind == "num":
-                parent.numerator = done.width
+                top.numerator = done.width
             elif done.kind == "den":
-                parent.width += max(done.width, parent.numerator) + 2 * _FRAC
+                top.width += max(done.width, top.numerator) + 2 * _FRAC
             else:
                 extra = {"sqrt": _SQRT, "script": _SCRIPTSPACE}.get(done.kind, 0.0)
-                parent.width += done.width + extra * parent.scale
+                top.width += done.width + extra * top.scale
         elif tok in _PENDING:
             top.pending[:0] = _PENDING[tok]
             single = tok in ("^", "_")
         else:
-            glyph = (3.4 if tok.isspace() else _glyph(tok, top.kind == "text")) * top.scale
+            glyph = (3.4 if space else _glyph(tok, top.kind == "text")) * top.scale
             if single:  # x^2: a script of one token
                 glyph *= _SCRIPT
                 top.pending.pop(0)
@@ -218,6 +236,7 @@ def tex_width(text: str) -> float:
     return groups[0].width
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _glyph(tok: str, roman: bool) -> float:
     if tok in _WIDTH:
         return _WIDTH[tok]

@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from chainrule.model import Derivation
+from chainrule.model import Derivation, Verdict
+from chainrule.render.printers.common import minus_sign
 from chainrule.render.printers.unicode import derivative_symbol, name_unicode, to_unicode
 
 
@@ -65,6 +66,9 @@ class Notation:
         self.inputs = set(d.graph.input_names)
         # The sums the user typed, to print in the order typed wherever they occur.
         self.orders = {frozenset(terms): terms for terms in d.typed_orders}
+        # Looked up beside every local factor (a mistake may name it): found once.
+        self.verdicts = [s for s in d.steps if isinstance(s, Verdict)]
+        self._printed: dict[Any, str] = {}  # expression → its printed form (``expr``)
         # Which rows repeat one another is decided on the Unicode form, so that every style
         # leaves out the same rows.
         self.plain: Notation = self
@@ -72,7 +76,14 @@ class Notation:
     # --- the style's ---------------------------------------------------------------------------
 
     def expr(self, expr: Any) -> str:
-        """A sympy expression."""
+        """A sympy expression, printed once however many rows show it (a factor recurs in
+        the local derivatives and the reverse pass)."""
+        text = self._printed.get(expr)
+        if text is None:
+            text = self._printed[expr] = self._expr(expr)
+        return text
+
+    def _expr(self, expr: Any) -> str:
         return to_unicode(expr, partial=self.partial, orders=self.orders)
 
     def name(self, name: str) -> str:
@@ -126,9 +137,7 @@ class Notation:
         out = []
         for i, factor in enumerate(factors):
             text = self.expr(factor)
-            if (factor.is_Add and len(factors) > 1) or (
-                i > 0 and factor.could_extract_minus_sign()
-            ):
+            if (factor.is_Add and len(factors) > 1) or (i > 0 and minus_sign(factor)):
                 text = self.bracket(text)
             out.append(text)
         return out

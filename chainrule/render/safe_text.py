@@ -28,6 +28,8 @@ def sanitize(text: str) -> str:
         The text with escape sequences, control and format characters (newlines included)
         written as ``\\x1b``, ``\\n``, ``\\u202e``; spaces and printable text unchanged.
     """
+    if text.isprintable():  # no escape, control, format or line-separator character in it
+        return text
     text = _ANSI.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
     return "".join(
         ch.encode("unicode_escape").decode("ascii")

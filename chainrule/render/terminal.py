@@ -34,6 +34,7 @@ d/dx sin(x²)
 # ruff: noqa: N802
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Sequence
 
 from rich import box
@@ -105,6 +106,15 @@ class Wrapped:
     def __init__(self, row: Row, style: str = "") -> None:
         self.row = Row(tuple(Part(sanitize(p.text), p.role, p.index) for p in row.parts))
         self.style = style
+        # Where each part starts in the row's text, and its style: a line is assembled from
+        # the parts it covers (slicing one long Text per line costs its every span each time).
+        self._starts: list[int] = []
+        at = 0
+        for part in self.row.parts:
+            self._starts.append(at)
+            at += len(part.text)
+        self._lines: dict[int, list[Text]] = {}  # rich lays a row out again and again
+        self._measured: Measurement | None = None
 
     def lines(self, width: int) -> list[Text]:
         """The row as lines of at most ``width`` cells.
@@ -115,21 +125,37 @@ class Wrapped:
         Returns:
             One styled ``Text`` per line, continued lines indented.
         """
-        text, plain = _text(self.row), self.row.text
-        text.stylize(self.style)
-        out: list[Text] = []
-        for line in wrap(self.row, scan_unicode, cell_len, width, width - INDENT, 1):
+        if width not in self._lines:
+            self._lines[width] = [self._line(*span) for span in self._spans(width)]
+        return [line.copy() for line in self._lines[width]]
+
+    def _spans(self, width: int) -> Iterator[tuple[int, int, str]]:
+        """Each line's (start, end) in the row's text, spaces at either end left out, and
+        what it starts with: nothing on the first line, an indent (and a product sign where
+        it continues juxtaposed factors) on the others."""
+        plain = self.row.text
+        lines = wrap(self.row, scan_unicode, cell_len, width, width - INDENT, 1)
+        for n, line in enumerate(lines):
             start, end = line.start, line.end
             while start < end and plain[start] == " ":
                 start += 1
             while end > start and plain[end - 1] == " ":
                 end -= 1
-            piece = text[start:end]
-            if out:
-                lead = " " * INDENT + (PRODUCT if line.juxtaposed else "")
-                piece = Text.assemble(lead, piece)
-            out.append(piece)
-        return out
+            lead = " " * INDENT + (PRODUCT if line.juxtaposed else "") if n else ""
+            yield start, end, lead
+
+    def _line(self, start: int, end: int, lead: str) -> Text:
+        piece = Text()
+        first = max(bisect.bisect_right(self._starts, start) - 1, 0)
+        for index in range(first, len(self.row.parts)):
+            part, at = self.row.parts[index], self._starts[index]
+            if at >= end:
+                break
+            text = part.text[max(start - at, 0) : end - at]
+            if text:
+                piece.append(text, _style(part) or None)
+        piece.stylize(self.style)
+        return Text.assemble(lead, piece) if lead else piece
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
         lines = self.lines(options.max_width)
@@ -138,9 +164,13 @@ class Wrapped:
         yield joined
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        full = cell_len(self.row.text)
-        narrowest = max(cell_len(t.plain) for t in self.lines(1))
-        return Measurement(min(narrowest, full), full).clamp(max_width=options.max_width)
+        if self._measured is None:  # rich measures a table's cells several times over
+            full = cell_len(self.row.text)
+            plain = self.row.text
+            spans = self._spans(1)
+            narrowest = max(cell_len(lead + plain[start:end]) for start, end, lead in spans)
+            self._measured = Measurement(min(narrowest, full), full)
+        return self._measured.clamp(max_width=options.max_width)
 
 
 class _Paths:

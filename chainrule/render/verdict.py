@@ -147,7 +147,7 @@ def mistakes_text(n: Notation, mistakes: Sequence[Mistake]) -> list[Piece]:
 def mark(n: Notation, factor: Sequence[str]) -> str:
     """The note beside a factor (of, wrt) or a path a mistake names, in ``n``'s math; "" for
     one no mistake names."""
-    for v in verdicts(n.d):
+    for v in n.verdicts:
         for m in v.mistakes:
             # A path is marked at its first factor, in the list of local derivatives.
             on_path = len(m.factor) > 2 and tuple(m.factor[:2]) == tuple(factor)

@@ -149,7 +149,13 @@ def wrap(
     text = row.text
     rest = first if rest is None else rest
     room = min(first, rest)  # a piece that fits this fits on any line
+    # A row that fits is one line wherever it could break; the widths add up over the pieces
+    # between breaks (none is inside braces or a script), so it is measured whole, not scanned.
+    if measure(text.rstrip()) <= room:
+        return [Line(0, len(text))]
     breaks = {b.at: b for b in row_breaks(row, scan)}  # one break per place
+    if not breaks:  # one piece, a line of its own whatever its width: nothing to measure
+        return [Line(0, len(text))]
     cuts = [0, *sorted(breaks), len(text)]
     atoms = [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
     widths = [measure(atom) for atom in atoms]

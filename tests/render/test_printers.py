@@ -8,6 +8,7 @@ import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
 from sympy.printing.precedence import precedence
 from sympy.printing.str import StrPrinter
 
@@ -341,3 +342,12 @@ def test_fast_products_and_sums_print_as_sympys_printer_does(terms: list[Any]) -
     expr = sympy.Add(*terms) if len(terms) > 1 else terms[0]
     for each in [*terms, expr]:
         assert doprint(PythonPrinter(), each) == doprint(_SympysWay(), each)
+
+
+@pytest.mark.parametrize(
+    "name", [f"{a}{d}" for a in "xuWQeEIOSN" for d in ("", "0", "7", "12", "5998")]
+)
+def test_a_letter_and_digits_is_named_as_sympy_names_it(name: str) -> None:
+    # name_latex writes u5998 as u_{5998} itself: the same as sympy's name translation.
+    expected = SympyLatexPrinter()._print_Symbol(sympy.Symbol(name))
+    assert name_latex(name) == expected

@@ -43,6 +43,45 @@ def _rank(factor: Any) -> int:
     return 3
 
 
+def minus_sign(expr: Any) -> bool:
+    """``expr.could_extract_minus_sign()``, read off a product's leading number.
+
+    sympy's asks first whether the product equals its own negation, building that negation
+    (a new product, its assumptions worked out afresh): for the 9,000 factors of a long
+    sum's derivation that was a third of the time its text took to print.
+
+    Args:
+        expr: any sympy expression.
+
+    Returns:
+        Whether a printer shows it as a minus sign and the negation.
+    """
+    if isinstance(expr, sympy.Mul):
+        first = expr.args[0]
+        if not first.is_Number:
+            return False
+        if first.is_Rational:
+            return bool(first.p < 0)
+    return bool(expr.could_extract_minus_sign())
+
+
+def negated(expr: Any) -> Any:
+    """``-expr``, built directly for a product led by a negative rational (−3·x·y is 3·x·y):
+    sympy's negation asks the number its sign through the assumptions again.
+
+    Args:
+        expr: any sympy expression.
+
+    Returns:
+        The same expression as ``-expr``.
+    """
+    if type(expr) is sympy.Mul and expr.args[0].is_Rational and expr.args[0].p < 0:
+        first, rest = expr.args[0], expr.args[1:]
+        args = rest if first is sympy.S.NegativeOne else (-first, *rest)
+        return sympy.Mul._from_args(args, expr.is_commutative)
+    return -expr
+
+
 def split_mul(expr: Any) -> tuple[bool, list[Any], list[Any]]:
     """A product as (negative, numerator factors, denominator factors), each in print order.
 
@@ -56,8 +95,8 @@ def split_mul(expr: Any) -> tuple[bool, list[Any], list[Any]]:
     if isinstance(expr, TypedMul):
         negative, args = typed_sign(expr)
     else:
-        negative = expr.could_extract_minus_sign()
-        args = list(sympy.Mul.make_args(-expr if negative else expr))
+        negative = minus_sign(expr)
+        args = list(sympy.Mul.make_args(negated(expr) if negative else expr))
     numer: list[Any] = []
     denom: list[Any] = []
     for arg in args:
@@ -81,7 +120,7 @@ def _beside_companions(factors: list[Any]) -> list[Any]:
     for factor in factors:
         if factor.is_Add and len(factor.args) == 2 and sympy.S.One in factor.args:
             other = next(a for a in factor.args if a is not sympy.S.One)
-            base = -other if other.could_extract_minus_sign() else other
+            base = negated(other) if minus_sign(other) else other
             if base.is_Symbol and base in out:
                 out.remove(base)
                 out.insert(out.index(factor), base)
@@ -171,8 +210,9 @@ class ReadableOrder:
         terms = sympy_order(self, expr, order)
         if isinstance(expr, TypedAdd):
             return terms
-        terms = [t for t in terms if not t.could_extract_minus_sign()] + [
-            t for t in terms if t.could_extract_minus_sign()
+        negative = [minus_sign(t) for t in terms]
+        terms = [t for t, m in zip(terms, negative, strict=True) if not m] + [
+            t for t, m in zip(terms, negative, strict=True) if m
         ]
         typed = self._settings.get("orders")  # type: ignore[attr-defined]
         return as_typed(terms, typed) if typed and expr.is_Add else terms

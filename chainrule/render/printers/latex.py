@@ -14,20 +14,25 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 import sympy
 from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
 
-from chainrule.model import NameParts, Upstream
+from chainrule.model import NameParts, Upstream, is_negative_number
 from chainrule.render.printers.common import (
     Orders,
     ReadableOrder,
     as_interval,
     doprint,
+    minus_sign,
+    negated,
     prime_form,
     split_mul,
 )
+
+_LETTER_AND_DIGITS = re.compile(r"([A-Za-z])([0-9]*)")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -44,6 +49,10 @@ def name_latex(name: str) -> str:
     """
     # sympy's name translation is slow and a deep derivation prints the same names thousands
     # of times: hence the cache, and LatexPrinter._print_Symbol going through it.
+    plain_name = _LETTER_AND_DIGITS.fullmatch(name)
+    if plain_name:  # u5998 is u_{5998}, as sympy writes it, without its name translation
+        letter, digits = plain_name.groups()
+        return f"{letter}_{{{digits}}}" if digits else letter
     parts = NameParts.of(name)
     # sympy reads an accent from a name's suffix: yhat_1 is \hat{y}_{1}.
     plain = sympy.Symbol(parts.stem + parts.accent + parts.rest)
@@ -51,6 +60,12 @@ def name_latex(name: str) -> str:
     if parts.version > 3:
         return f"{shown}^{{({parts.version})}}"
     return shown + "'" * parts.version
+
+
+@functools.lru_cache(maxsize=1024)
+def _function_name(func: str) -> str:
+    # sympy's, which translates the name afresh for every call printed (cos, σ, f).
+    return str(SympyLatexPrinter()._hprint_Function(func))
 
 
 def derivative_symbol(of: str, wrt: str, partial: bool) -> str:
@@ -87,6 +102,9 @@ class LatexPrinter(ReadableOrder, SympyLatexPrinter):  # type: ignore[misc]
         if type(expr) is not sympy.Symbol or style != "plain" or self._settings["symbol_names"]:
             return str(super()._print_Symbol(expr, style))
         return name_latex(expr.name)
+
+    def _hprint_Function(self, func: str) -> str:
+        return _function_name(func)
 
     def _call(self, name: str, expr: Any, exp: Any) -> str:
         head = f"{name}^{{{exp}}}" if exp is not None else name
@@ -148,6 +166,21 @@ class LatexPrinter(ReadableOrder, SympyLatexPrinter):  # type: ignore[misc]
     def _print_Or(self, expr: Any) -> str:
         return r" \text{ or } ".join(self._print(a) for a in expr.args)
 
+    def _print_Add(self, expr: Any, order: Any = None) -> str:
+        # sympy's, with the sign of a term read off its leading number (common.minus_sign).
+        tex = ""
+        for i, term in enumerate(self._as_ordered_terms(expr, order=order)):
+            if i and minus_sign(term):
+                tex += " - "
+                term = negated(term)
+            elif i:
+                tex += " + "
+            term_tex = str(self._print(term))
+            if self._needs_add_brackets(term):
+                term_tex = rf"\left({term_tex}\right)"
+            tex += term_tex
+        return tex
+
     def _print_Mul(self, expr: Any) -> str:
         # sympy orders (1 - σ(a))σ(a); we put numbers, symbols, calls, then brackets.
         negative, numer, denom = split_mul(expr)
@@ -169,7 +202,7 @@ class LatexPrinter(ReadableOrder, SympyLatexPrinter):  # type: ignore[misc]
         out = ""
         for factor in factors:
             text = str(self._print(factor))
-            if factor.is_Add or (factor.is_Number and factor.is_negative and out):
+            if factor.is_Add or (is_negative_number(factor) and out):
                 text = rf"\left({text}\right)"
             if out and (factor.is_Number or text[0].isdigit()):
                 out += r" \cdot "  # 2 \cdot 3^{x}, never "23^{x}"

@@ -28,6 +28,8 @@ from chainrule.render.printers.common import (
     ReadableOrder,
     as_interval,
     doprint,
+    minus_sign,
+    negated,
     prime_form,
     split_mul,
 )
@@ -133,7 +135,7 @@ class UnicodePrinter(ReadableOrder, StrPrinter):  # type: ignore[misc]
         text = str(self._print(expr))
         if expr.is_Add or expr.is_Mul or expr.is_Pow or isinstance(expr, Upstream):
             return f"({text})"
-        if expr.is_Rational and not expr.is_Integer or expr.could_extract_minus_sign():
+        if expr.is_Rational and not expr.is_Integer or minus_sign(expr):
             return f"({text})"
         return text
 
@@ -172,8 +174,8 @@ class UnicodePrinter(ReadableOrder, StrPrinter):  # type: ignore[misc]
     def _print_Add(self, expr: Any, order: Any = None) -> str:
         out = ""
         for i, term in enumerate(self._as_ordered_terms(expr, order=order)):
-            negative = term.could_extract_minus_sign()
-            shown = -term if negative else term
+            negative = minus_sign(term)
+            shown = negated(term) if negative else term
             text = self._print(shown)
             if shown.is_Add:  # only in sums as typed: (a + b) + c, y − (x + 1)
                 text = f"({text})"
