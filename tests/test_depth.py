@@ -50,3 +50,27 @@ def test_thousand_fold_sin(fmt: str) -> None:
     assert len(out) < 2.3 * len(_derive(sin_chain(500), "--format", fmt))
     if fmt == "json":
         assert len(json.loads(out)["intermediates"]) == 1000
+
+
+def test_a_result_within_the_size_limit_is_given_however_deep() -> None:
+    # sin⁹⁵(x)'s derivative: 4,656 nodes, 96 levels (once withheld past depth 60).
+    record = json.loads(_derive(sin_chain(95), "--json"))
+    derivative = record["derivatives"][0]
+    assert derivative["result_size"] == 4656
+    assert derivative["result"].startswith("cos(x)*cos(sin(x))*")
+    assert derivative["result"].count("cos(") == 95
+
+
+@pytest.mark.parametrize("fmt", ["json", "latex"])
+def test_a_thin_deep_expression_is_printed_in_every_format(fmt: str) -> None:
+    # sin(x + sin(x + …)): 1,652 nodes and 1,101 levels, printed by sympy's recursive
+    # printers inside the worker's recursion limit.
+    n = 550
+    text = "sin(" + "x + sin(" * n + "x" + ")" * (n + 1)
+    out = _derive(text, "--format", fmt)
+    if fmt == "json":
+        record = json.loads(out)
+        assert record["expression_size"] == 1652
+        assert record["expression"].count("sin(") == n + 1
+    else:
+        assert out.count(r"\sin") >= n

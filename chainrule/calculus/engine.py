@@ -27,10 +27,10 @@ from chainrule.calculus.textbook import textbook_derivative
 from chainrule.calculus.written import (
     EXPAND_BUDGET,
     EXPAND_LIMIT,
-    RESULT_MAX_DEPTH,
     RESULT_MAX_NODES,
     RESULTS_BUDGET,
     Written,
+    result_max_depth,
     tree_depth,
     tree_size,
     within_limits,
@@ -53,7 +53,6 @@ MAX_PATHS = 16  # per variable: more paths than this and the adjoint recursion i
 PATH_BUDGET = 400  # all listed paths together may hold at most this many nodes
 __all__ = [
     "EXPAND_LIMIT",
-    "RESULT_MAX_DEPTH",
     "RESULT_MAX_NODES",
     "differentiate",
     "local_derivative",
@@ -206,8 +205,8 @@ class _Engine:
             if estimate <= min(EXPAND_LIMIT, budget) and all(p is not None for p in parts):
                 value = total([product((p, t.factor)) for p, t in zip(parts, terms, strict=True)])
                 budget -= estimate
-                # Each part is at most RESULT_MAX_DEPTH deep, so sympy built this safely.
-                if tree_depth(value) > RESULT_MAX_DEPTH:
+                # Each part is at most result_max_depth() deep, so sympy built this safely.
+                if tree_depth(value) > result_max_depth():
                     value = None
             expanded[name] = value
             adjoints[name] = Adjoint(

@@ -5,12 +5,14 @@ counts how large each written form would be (as numbers, without building it) an
 form only when it is asked for and within the limits below.  sympy's own constructors,
 assumptions and printers recurse over an expression's depth (building sin(sin(…(y)…)) asks
 ``is_number`` of the whole argument at every level, in time quadratic in depth), so a form is
-also built only up to ``RESULT_MAX_DEPTH``: within it every sympy walk stays far below
-Python's recursion limit, and nothing needs to raise it.
+also built only up to ``result_max_depth()``, which the recursion limit in force allows: 100
+levels at Python's default, 1,225 in chainrule's workers (which raise it to 10,000).  A result
+within the size limit is rarely deeper than 100: written out, depth costs size quadratically.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 
 import sympy
@@ -25,7 +27,11 @@ RESULT_MAX_NODES = 5_000  # a result in the inputs (and the expression) is writt
 RESULTS_BUDGET = 50_000  # ... and all the results of one derivation together up to this
 EXPAND_LIMIT = 5_000  # an upstream gradient is written out in intermediates up to this ...
 EXPAND_BUDGET = 20_000  # ... and all of them together up to this (a deep net stays linear)
-RESULT_MAX_DEPTH = 60  # any form sympy builds or prints: at most ~6 frames per level
+# sympy's constructors and printers take about 6 Python frames per level of a form (printing
+# a 95-deep result in every format needs a recursion limit of 600): 8 leaves a margin, and
+# the frames below the derivation (command, worker, renderer) are reserved.
+FRAMES_PER_LEVEL = 8
+RESERVED_FRAMES = 200
 
 
 def tree_size(expr: sympy.Expr) -> int:
@@ -91,8 +97,19 @@ def substituted_size(
     return total, deepest
 
 
+def result_max_depth() -> int:
+    """How deep a form may be for sympy to build and print it under the recursion limit in
+    force: 100 levels at Python's default limit (1,000), 1,225 in chainrule's workers.
+
+    Returns:
+        The depth, at least 60.
+    """
+    return max(60, (sys.getrecursionlimit() - RESERVED_FRAMES) // FRAMES_PER_LEVEL)
+
+
 def within_limits(size: int, depth: int) -> bool:
-    """Whether a form of this size and depth is written out (``RESULT_MAX_NODES``, ``…DEPTH``).
+    """Whether a form of this size and depth is written out (``RESULT_MAX_NODES``,
+    ``result_max_depth``).
 
     Args:
         size: its tree size.
@@ -101,7 +118,7 @@ def within_limits(size: int, depth: int) -> bool:
     Returns:
         True when both are within the limits.
     """
-    return size <= RESULT_MAX_NODES and depth <= RESULT_MAX_DEPTH
+    return size <= RESULT_MAX_NODES and depth <= result_max_depth()
 
 
 def substitute(expr: sympy.Expr, mapping: Mapping[sympy.Expr, sympy.Expr]) -> sympy.Expr:

@@ -319,7 +319,10 @@ def _decimal(number: Any, digits: int) -> sympy.Float:
 
 def _shown(expr: sympy.Expr | None, point: Mapping[Any, Any], number: Any) -> sympy.Expr:
     """``expr`` at ``point`` exactly (2·cos(1)) when that is short, else as a decimal."""
-    if expr is None:
+    if expr is None or tree_size(expr) > EXACT_MAX_NODES:
+        # A large form is never short at a point, and sympy's evaluation of a deep one as it
+        # is rebuilt (σ(2σ(2σ(…) + 1) + 1) asks each level whether it is zero) takes
+        # time exponential in its depth.
         return _decimal(number, 6)
     try:
         exact = expr.xreplace(dict(point))

@@ -3,12 +3,14 @@ forms on demand and within the limits, and the iterative substitution."""
 
 from __future__ import annotations
 
+import sys
+
 import sympy
 
 from chainrule.calculus.decompose import decompose
 from chainrule.calculus.written import (
-    RESULT_MAX_DEPTH,
     Written,
+    result_max_depth,
     substitute,
     substituted_size,
     tree_depth,
@@ -30,11 +32,12 @@ def test_sizes_are_counted_without_building_and_match_the_forms() -> None:
 
 
 def test_a_form_past_the_depth_limit_is_not_built() -> None:
-    text = "sin(" * (RESULT_MAX_DEPTH + 5) + "x" + ")" * (RESULT_MAX_DEPTH + 5)
+    deep = result_max_depth() + 5
+    text = "sin(" * deep + "x" + ")" * deep
     graph = decompose(parse(text))
     w = Written(graph)
     out = graph.output
-    assert w.size[out] == RESULT_MAX_DEPTH + 6 and w.depth[out] == RESULT_MAX_DEPTH + 5
+    assert w.size[out] == deep + 1 and w.depth[out] == deep
     assert w.full(out) is None and w.typed(out) is None
     assert not within_limits(w.size[out], w.depth[out]) and within_limits(10, 10)
 
@@ -47,3 +50,14 @@ def test_substitute_evaluates_like_xreplace_and_counts_like_substituted_size() -
     written = expr.xreplace({u: x + 1, v: x + 2})
     counted = substituted_size(expr, {"u": 3, "v": 3}, {"u": 1, "v": 1})
     assert counted == (tree_size(written), tree_depth(written))
+
+
+def test_the_depth_limit_follows_the_recursion_limit() -> None:
+    before = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(1000)
+        assert result_max_depth() == 100  # sin⁹⁵(x)'s derivative (2,556 nodes at 70) fits
+        sys.setrecursionlimit(10_000)  # a worker's
+        assert result_max_depth() == 1225
+    finally:
+        sys.setrecursionlimit(before)
