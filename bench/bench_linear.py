@@ -5,7 +5,9 @@ simplify, render JSON, in a forked worker with the default 5 s budget raised to 
 miss is measured rather than cut off), beside sympy in the same run: the sum built with
 ``sympy.Add`` (``parse_expr`` cannot read 3,000 terms: its compiler recurses), then
 ``sympy.diff`` and ``str``.  The last column is the command a user types,
-``chainrule derive --json -`` with the sum on stdin: Python's start and the imports included.
+``chainrule derive --json -`` with the sum on stdin: Python's start and the imports included;
+a last table times that command in every format at the largest size (the terminal's view of a
+sum this long is the text layout, with a note).
 Target: 3,000 terms (32 kB) well within 5 s, and each doubling of the length at most ~2.2× the
 time.  Each figure is the best of ``--repeat`` runs, each from an empty sympy cache: the
 machine is shared, and a slow run measures the neighbours.
@@ -16,6 +18,7 @@ machine is shared, and a slow run measures the neighbours.
 from __future__ import annotations
 
 import argparse
+import functools
 import shutil
 import subprocess
 import time
@@ -39,13 +42,13 @@ def ours(n: int) -> float:
     return time.perf_counter() - start
 
 
-def command(n: int) -> float:
-    """Seconds for ``chainrule derive --json -`` on ``n`` terms, from the shell's side."""
+def command(n: int, fmt: str = "json") -> float:
+    """Seconds for ``chainrule derive --format FMT -`` on ``n`` terms, from the shell's side."""
     program = shutil.which("chainrule")
     assert program, "chainrule is not installed: pip install -e ."
     start = time.perf_counter()
     subprocess.run(
-        [program, "derive", "--json", "-"],
+        [program, "derive", "--format", fmt, "-"],
         input=text(n) + "\n",
         capture_output=True,
         text=True,
@@ -93,6 +96,11 @@ def main() -> None:
             f"{growth} {typed:10.2f}"
         )
         previous = mine
+    largest = sizes[-1]
+    print(f"\nchainrule derive --format FMT - on {largest} terms (default 5 s budget), seconds:")
+    for fmt in ("json", "text", "markdown", "latex"):
+        seconds = best(functools.partial(command, fmt=fmt), largest, args.repeat)
+        print(f"  {fmt:>8} {seconds:6.2f}")
 
 
 if __name__ == "__main__":

@@ -146,6 +146,34 @@ def test_debug_lets_the_bug_through(monkeypatch) -> None:
         run(Job("sin(x)"), debug=True)
 
 
+@pytest.mark.parametrize("where", [in_process, pytest.param(forked, marks=forking)])
+def test_a_long_derivation_in_the_terminal_takes_the_plain_layout(where, monkeypatch) -> None:
+    monkeypatch.setattr(chainrule.runner.work, "RICH_MAX_STEPS", 10)
+    long = " + ".join(f"sin({k}*x)" for k in range(1, 5))  # 21 steps
+    outcome = where(long, fmt="rich")
+    assert outcome.error is None
+    assert outcome.output == where(long, fmt="text").output  # no panels, no escapes
+    assert outcome.notes == [Note("plain_layout", (("steps", "21"),))]
+    short = where("sin(x**2)", fmt="rich")  # 7 steps: panels
+    assert "\x1b[" in short.output and "╭" in short.output and short.notes == []
+
+
+@forking
+def test_the_clock_starts_when_the_worker_has_loaded_the_library() -> None:
+    from chainrule.runner.worker import READY_GRACE, Worker
+
+    worker = Worker()
+    try:
+        worker.start(Job("sin(x)", timeout=5))
+        assert worker.deadline > time.monotonic() + READY_GRACE  # not ready yet: loading
+        while not worker.read():
+            pass
+        assert worker.ready and worker.deadline <= time.monotonic() + 5
+        assert worker.outcome().error is None
+    finally:
+        worker.stop()
+
+
 @forking
 def test_a_timeout_is_a_limit_error(monkeypatch) -> None:
     def forever(self):

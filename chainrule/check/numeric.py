@@ -143,6 +143,9 @@ def evaluate(expr: sympy.Expr, env: Mapping[sympy.Symbol, Any]) -> Any:
     Raises:
         UndefinedError: no real value here (complex, infinite, a pole, an unknown symbol).
     """
+    if expr.args and all(a.is_Symbol for a in expr.args) and not isinstance(expr, sympy.Piecewise):
+        # A node's usual definition, a function of symbols (sin(u), u·v, u + v): no walk.
+        return _real(_apply(expr, [_symbol_value(a, env) for a in expr.args], env))
     values: dict[int, Any] = {}
     stack: list[tuple[sympy.Expr, bool]] = [(expr, False)]
     while stack:
@@ -150,9 +153,7 @@ def evaluate(expr: sympy.Expr, env: Mapping[sympy.Symbol, Any]) -> Any:
         if id(e) in values:
             continue
         if e.is_Symbol:  # a leaf, as ``_apply`` would take it, without its dispatch
-            if e not in env:
-                raise UndefinedError(f"no value for {e}")
-            values[id(e)] = _real(env[e])
+            values[id(e)] = _symbol_value(e, env)
             continue
         if isinstance(e, sympy.Piecewise):
             # Only the branch that applies is evaluated: the others may be undefined here.
@@ -164,6 +165,12 @@ def evaluate(expr: sympy.Expr, env: Mapping[sympy.Symbol, Any]) -> Any:
             continue
         values[id(e)] = _real(_apply(e, [values[id(a)] for a in e.args], env))
     return values[id(expr)]
+
+
+def _symbol_value(e: sympy.Symbol, env: Mapping[sympy.Symbol, Any]) -> Any:
+    if e not in env:
+        raise UndefinedError(f"no value for {e}")
+    return _real(env[e])
 
 
 _COMPARISONS = {

@@ -92,13 +92,17 @@ WORDING = {
     "simplify_timeout": (
         "simplification ran out of time; the result shown is exact but unsimplified"
     ),
+    "plain_layout": (
+        "{steps} steps: shown in the plain text layout, which a terminal draws far faster "
+        "than panels"
+    ),
 }
 
 
 # Codes of notes about how the input was read (see the module docstring).
 READING: frozenset[str] = frozenset(_READ_WORDING)
 # The runner's own notes, about this run rather than the derivation: printed on stderr.
-RUNNER: frozenset[str] = frozenset({"simplify_timeout"})
+RUNNER: frozenset[str] = frozenset({"simplify_timeout", "plain_layout"})
 
 
 def derivation_notes(d: Derivation) -> list[Note]:

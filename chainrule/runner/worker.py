@@ -1,10 +1,13 @@
 """A forked worker process: the loop it runs (``serve``) and its handle in the parent
 (``Worker``), which sends it jobs, reads its answers and stops it.
 
-A worker reads a job, sets its own budgets (``work.limit_self``), sends the exact output, then
-the simplified one, then ``"done"``, and waits for the next job; it leaves when its job pipe
-closes, or after a job that broke a budget (``"retire"`` instead of ``"done"``).  The parent
-keeps the wall clock and kills a worker that runs past it.
+A worker first loads the library and says ``"ready"``; then it reads a job, sets its own
+budgets (``work.limit_self``), sends the exact output, then the simplified one, then
+``"done"``, and waits for the next job; it leaves when its job pipe closes, or after a job that
+broke a budget (``"retire"`` instead of ``"done"``).  The parent keeps the wall clock and kills
+a worker that runs past it.  The clock starts when the worker is ready: loading sympy (half a
+second, in a worker forked by a command that never loads it itself) is no input's cost, and a
+pipeline's workers, forked after the library is loaded, are ready at once.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from chainrule.errors import EXIT_INTERNAL, EXIT_OK
 from chainrule.runner import work
 from chainrule.runner.job import Job, Outcome, from_messages
 
-DONE, RETIRE = "done", "retire"
+DONE, RETIRE, READY = "done", "retire", "ready"
+READY_GRACE = 60.0  # seconds a worker may take to load the library before its job's clock
 
 
 def serve(jobs: int, results: int, close: Sequence[int] = ()) -> None:
@@ -36,6 +40,9 @@ def serve(jobs: int, results: int, close: Sequence[int] = ()) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the supervisor's handler
         for fd in close:
             os.close(fd)
+        import chainrule.api  # noqa: F401 - loaded before the clock starts (see the module doc)
+
+        work.write_all(results, work.frame(READY))
         frames = work.Frames()
         pending: list[Any] = []
         while True:
@@ -80,6 +87,7 @@ class Worker:
         self.job: Job | None = None
         self.key: Any = None
         self.deadline = math.inf
+        self.ready = False  # it has loaded the library: a job's clock runs from then
         self.retiring = False  # it leaves after this job, or has left
         self._frames = work.Frames()
         self._messages: list[dict[str, Any]] = []
@@ -97,7 +105,7 @@ class Worker:
         return [fd for fd in (self._jobs, self.fd) if fd >= 0]
 
     def start(self, job: Job, key: Any = None) -> None:
-        """Send ``job``; its wall clock starts now.
+        """Send ``job``; its wall clock starts now, or once the worker is ready.
 
         Args:
             job: the job.
@@ -108,7 +116,7 @@ class Worker:
         """
         self.job, self.key, self._messages, self._over = job, key, [], False
         work.write_all(self._jobs, work.frame(job))
-        self.deadline = time.monotonic() + job.timeout
+        self.deadline = time.monotonic() + job.timeout + (0.0 if self.ready else READY_GRACE)
 
     def read(self) -> bool:
         """Read what the worker sent (``fd`` must be readable).
@@ -122,7 +130,11 @@ class Worker:
             self._over = self.retiring = True
             return True
         for item in self._frames.feed(chunk):
-            if item in (DONE, RETIRE):
+            if item == READY:
+                self.ready = True
+                if self.job is not None and not self._over:
+                    self.deadline = time.monotonic() + self.job.timeout
+            elif item in (DONE, RETIRE):
                 self._over = True
                 self.retiring = item == RETIRE
             else:
