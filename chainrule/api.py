@@ -164,7 +164,8 @@ def gradcheck(
 
     Returns:
         The derivation ending in a ``GradCheck`` step (``agree``, and an entry per variable
-        and point: ``symbolic``, ``numeric``, ``relative_error``, ``ok``).
+        and point: ``symbolic``, ``numeric``, ``relative_error``, ``ok``), ``verified``
+        ``"gradcheck"``.
 
     Raises:
         ParseError, ProgramError, VariableError, LimitError: bad input (exit code 2), a
@@ -180,7 +181,10 @@ def gradcheck(
     derivation = derive(text, "all" if wrt is None else wrt, check=False, **options)
     if not derivation.wrt:  # no variables at all: the derivative by x, which is 0
         derivation = derive(text, check=False, **options)
-    return with_gradcheck(derivation, None if point is None else [point], count=points, seed=seed)
+    checked = with_gradcheck(
+        derivation, None if point is None else [point], count=points, seed=seed
+    )
+    return dataclasses.replace(checked, verified="gradcheck")  # its GradCheck step says how
 
 
 def simplify(derivation: Derivation) -> Derivation:

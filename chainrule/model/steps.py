@@ -138,8 +138,10 @@ class Derivation:
     expression: sympy.Expr | None  # the output written in the inputs, None when too large
     expression_size: int
     notes: tuple[Note, ...] = ()
-    # How the results were cross-checked: "numeric", "symbolic", "skipped" (the check ran but
-    # could not decide; a note says why) or "unchecked" (no check was asked for).
+    # How the results were cross-checked: "numeric", "numeric_refined", "symbolic", "skipped"
+    # (the check ran but could not decide; a note says why), "gradcheck" (the derivation's
+    # GradCheck step compared them, and says whether they agree) or "unchecked" (no check was
+    # asked for).
     verified: str = "unchecked"
     # For each sum the user typed, its terms written in the inputs (as sympy evaluates them)
     # in the order typed: the printers write a sum with exactly these terms in this order

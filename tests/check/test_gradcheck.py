@@ -89,7 +89,9 @@ def test_random_networks_agree_with_their_finite_differences(
 
 
 def test_the_network_agrees_at_a_given_point() -> None:
-    step = _step(gradcheck(NETWORK, at=NETWORK_AT))
+    checked = gradcheck(NETWORK, at=NETWORK_AT)
+    assert checked.verified == "gradcheck"  # the GradCheck step is its check, not "unchecked"
+    step = _step(checked)
     assert step.agree and not step.random
     assert [e.wrt for e in step.entries] == ["W1", "W2", "b1", "b2", "x", "y"]
     assert all(e.ok for e in step.entries)
