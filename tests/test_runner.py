@@ -175,6 +175,16 @@ def test_the_clock_starts_when_the_worker_has_loaded_the_library() -> None:
 
 
 @forking
+def test_a_library_that_does_not_load_in_the_worker_is_an_internal_error(monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "chainrule.api", None)  # the worker's import fails
+    outcome = forked("sin(x)")
+    assert isinstance(outcome.error, InternalError) and outcome.exit_code == EXIT_INTERNAL
+    assert "ModuleNotFoundError" in outcome.error.message  # said, not a dead worker
+
+
+@forking
 def test_a_timeout_is_a_limit_error(monkeypatch) -> None:
     def forever(self):
         while True:

@@ -40,8 +40,10 @@ def serve(jobs: int, results: int, close: Sequence[int] = ()) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the supervisor's handler
         for fd in close:
             os.close(fd)
-        import chainrule.api  # noqa: F401 - loaded before the clock starts (see the module doc)
-
+        try:
+            import chainrule.api  # noqa: F401 - loaded before the clock starts (module doc)
+        except Exception:  # noqa: BLE001, S110 - the job imports it again and reports why
+            pass
         work.write_all(results, work.frame(READY))
         frames = work.Frames()
         pending: list[Any] = []
