@@ -78,7 +78,6 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "is_negative_number",
     "ACCENTS",
     "MEXPR_OPS",
     "SCALAR",
@@ -119,4 +118,5 @@ __all__ = [
     "Values",
     "Verdict",
     "arity_text",
+    "is_negative_number",
 ]

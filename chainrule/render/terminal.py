@@ -123,11 +123,12 @@ class Wrapped:
             width: the room, in cells (a factor wider than that is folded by rich).
 
         Returns:
-            One styled ``Text`` per line, continued lines indented.
+            One styled ``Text`` per line, continued lines indented; kept for the next call at
+            this width, so read, never modified (``Text.join`` copies).
         """
         if width not in self._lines:
             self._lines[width] = [self._line(*span) for span in self._spans(width)]
-        return [line.copy() for line in self._lines[width]]
+        return self._lines[width]
 
     def _spans(self, width: int) -> Iterator[tuple[int, int, str]]:
         """Each line's (start, end) in the row's text, spaces at either end left out, and

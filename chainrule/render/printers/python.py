@@ -30,7 +30,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
 from chainrule.model import NameParts, TypedMul, Upstream
-from chainrule.render.printers.common import doprint, sympy_order, typed_sign
+from chainrule.render.printers.common import doprint, minus_sign, sympy_order, typed_sign
 
 # What ``parse_expr`` reads as something other than a symbol: Python's keywords, the names of
 # sympy's namespace (beta, gamma, I, N, S, Lambda …) and the builtins it adds (sum, id …).
@@ -131,12 +131,10 @@ class PythonPrinter(StrPrinter):  # type: ignore[misc]
         return ("-" if numbers and numbers[0].p < 0 else "") + "*".join(words)
 
     def _precedence(self, item: Any) -> int:
-        """sympy's ``precedence``, but a product with no number in front, or a positive one,
-        is a product without asking whether it could take out a minus sign."""
-        if type(item) in (sympy.Mul, TypedMul):
-            first = item.args[0]
-            if not first.is_Number or (first.is_Rational and first.p > 0):
-                return int(PRECEDENCE["Mul"])
+        """sympy's ``precedence``, but a product that takes out no minus sign (``minus_sign``,
+        read off its leading number) is a product without sympy asking again."""
+        if type(item) in (sympy.Mul, TypedMul) and not minus_sign(item):
+            return int(PRECEDENCE["Mul"])
         return int(precedence(item))
 
     def parenthesize(self, item: Any, level: int, strict: bool = False) -> str:
